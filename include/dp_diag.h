@@ -17,6 +17,8 @@ typedef enum { DP_ERROR, DP_WARNING } dp_severity;
 typedef struct dp_pos {
     const char *file;   /* not owned; the loader keeps it alive */
     int line, col;      /* 1-based; 0 when unknown */
+    const char *text;   /* not owned; the source text when it is not in a
+                           file (a --set argument), else NULL */
 } dp_pos;
 
 typedef struct dp_diag {
@@ -25,6 +27,7 @@ typedef struct dp_diag {
     int line, col;
     char *msg;          /* owned */
     size_t seq;         /* order of addition, for a stable sort */
+    char *text;         /* owned copy of dp_pos.text, or NULL */
 } dp_diag;
 
 typedef struct dp_diags {
@@ -43,7 +46,8 @@ void dp_diag_add(dp_diags *d, dp_severity sev, dp_pos pos, const char *fmt, ...)
 void dp_diags_sort(dp_diags *d);
 
 /* Prints "file:line:col: error: msg" (or "warning:"), one per line, and
- * under each the source line with a caret when the file can be read.
+ * under each the source line with a caret when the file can be read (or
+ * the diagnostic carries its source text).
  * Returns 0, or -1 when a write failed. */
 int dp_diags_print(FILE *out, const dp_diags *d);
 

@@ -1,0 +1,67 @@
+/*
+ * dp_model.h - one trajectory of the daily model (SPEC 1.1-1.3).
+ *
+ * dp_model is a scenario compiled for simulation: read-only after
+ * dp_model_init and shared by all threads. dp_work is one thread's scratch,
+ * allocated once and reused for every trajectory (no per-day or
+ * per-trajectory allocation). dp_trajectory runs trajectory i from day 1 to
+ * the horizon and fills a dp_outcome.
+ */
+#ifndef DP_MODEL_H
+#define DP_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <gsl/gsl_rng.h>
+#include "dp_params.h"
+#include "dp_rng.h"
+#include "dp_sample.h"
+#include "dp_scenario.h"
+
+typedef struct dp_model {
+    const dp_scenario *s;
+    int H;                   /* horizon in days */
+    size_t n_strength, n_casualties;
+    size_t n_levels;         /* strength + casualties (+1 withdrawn if a rule) */
+    bool has_rule;
+    dp_draw *draws;          /* one per scenario param */
+    /* per-soldier return delay in days: outcome k-1 is a delay of k days
+     * (k = 1..H-1); outcome H-1 means "after the horizon" */
+    bool has_rtd;
+    dp_alias delay;
+    int delay_fixed;         /* > 0 when the delay is one value: no draw */
+} dp_model;
+
+typedef struct dp_outcome {
+    int *day;                /* per level: first day met, 0 = censored */
+    int64_t *A;              /* A[t], t = 1..last: active strength at the end of day t */
+    int last;                /* days simulated; the loop stops early only when
+                                the force is gone for good (strength 0 from
+                                last+1 to H): everyone lost or withdrawn */
+    int64_t N0;
+    double weight;           /* 1 without observations */
+} dp_outcome;
+
+typedef struct dp_work {
+    double *v;               /* drawn params */
+    int64_t *arrive;         /* arrivals (returns + reinforcements) due per day */
+    int64_t *returned_due;   /* of which returns, per day */
+    struct dp_event *events; /* this trajectory's dated events, sorted */
+    size_t n_events;
+    struct dp_phase_now *phases;
+    int64_t *level;          /* per level: integer threshold for this N0 */
+    dp_outcome out;
+} dp_work;
+
+int dp_model_init(dp_model *m, const dp_scenario *s);
+void dp_model_free(dp_model *m);
+
+int dp_work_init(dp_work *w, const dp_model *m);
+void dp_work_free(dp_work *w);
+
+/* Runs trajectory i of the run with this seed; the result is w->out. r is the
+ * thread's generator (dp_rng_type); it is reseeded to stream (seed, i). */
+void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r,
+                   uint64_t seed, uint64_t i);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * dp_report.h - what a run reports (SPEC 1.4, 1.5): the three CSV files and
+ * the table on stdout, computed from finished accumulators.
+ */
+#ifndef DP_REPORT_H
+#define DP_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "dp_accum.h"
+#include "dp_scenario.h"
+
+typedef struct dp_result {
+    const dp_scenario *s;
+    const dp_accum *a;       /* finished (dp_accum_finish) */
+    uint64_t seed;
+} dp_result;
+
+/* One percentile of a measure: days 0 when not reached / not defined. */
+typedef struct dp_pct_figure {
+    double p;
+    int day, ci_low, ci_high;
+} dp_pct_figure;
+
+/* The figures of one measure (a threshold level, or the withdrawal rule). */
+typedef struct dp_measure {
+    const char *measure;     /* "strength", "casualties", "withdrawn" */
+    const char *level;       /* as written; "" for withdrawn */
+    double trajectories, effective;
+    double p_met, p_met_low, p_met_high;
+    size_t n_pct;
+    dp_pct_figure *pct;      /* owned */
+} dp_measure;
+
+/* The measures of a result, in the order strength levels, casualty levels,
+ * withdrawn. Returns an array of *n (free with dp_measures_free), or NULL
+ * when memory ran out. */
+dp_measure *dp_measures(const dp_result *r, size_t *n);
+void dp_measures_free(dp_measure *m, size_t n);
+
+/* Strength percentile p on day t (1..H): 0 = nobody fit; -1 when it falls in
+ * the open top bin (not defined). */
+int64_t dp_strength_percentile(const dp_accum *a, int t, double p);
+
+/* Writes summary.csv, percentiles.csv and strength.csv for all results into
+ * dir (created if needed), each whole or not at all. 0, or -1 with a
+ * message in err. */
+int dp_report_csv(const char *dir, const dp_result *r, size_t n, char *err,
+                  size_t errsize);
+
+/* The human-readable table of one result. 0, or -1 when a write failed. */
+int dp_report_print(FILE *out, const dp_result *r);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * accum.c - mergeable accumulators: histograms of first-met days per level
+ * and of active strength per day, in integer masses.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "dp_accum.h"
+
+/* Cells of one strength table (days x bins): 1M cells, 8 MiB, so the few
+ * accumulators of a run stay far below 64 MB whatever the horizon. */
+#define FAN_CELLS (1u << 20)
+#define MAX_BINS 4096
+#define MIN_BINS 64
+
+/* A value the param is very unlikely to exceed: its quantile just below the
+ * top of its domain's u-interval (the top bin also gathers anything above). */
+static double param_high(const dp_model *m, int idx)
+{
+    const dp_param *p = &m->s->params[idx];
+    const dp_draw *d = &m->draws[idx];
+    if (d->how == DP_DRAW_FIXED) return d->fixed;
+    double u = d->ulo + (d->uhi - d->ulo) * (1.0 - 1e-9);
+    double x = p->dist.type->quantile(&p->dist, u);
+    if (!isfinite(x) || x > p->domain.hi) x = p->domain.hi;
+    return x;
+}
+
+static double strength_bound(const dp_model *m)
+{
+    const dp_scenario *s = m->s;
+    double hi = param_high(m, s->initial);
+    for (size_t i = 0; i < s->n_reinforcements; i++)
+        hi += param_high(m, s->reinforcements[i].size);
+    return hi;
+}
+
+int dp_accum_init(dp_accum *a, const dp_model *m, bool weighted)
+{
+    memset(a, 0, sizeof *a);
+    a->H = m->H;
+    a->n_levels = m->n_levels;
+    a->unit = weighted ? DP_WEIGHT_UNIT : 1;
+
+    unsigned budget = FAN_CELLS / (unsigned)(m->H + 1);
+    if (budget > MAX_BINS) budget = MAX_BINS;
+    if (budget < MIN_BINS) budget = MIN_BINS;
+    /* bins 1..budget-1 of width 2^shift must reach the bound */
+    double top = strength_bound(m);
+    int shift = 0;
+    while (shift < 40 && ldexp(budget - 1, shift) < top) shift++;
+    a->shift = shift;
+    a->nbins = 1 + (int)fmax(1.0, fmin(budget - 1, ceil(ldexp(top, -shift))));
+
+    size_t days = (size_t)a->H + 1;
+    a->met = calloc(a->n_levels * days + 1, sizeof *a->met);
+    a->fan = calloc(days * (size_t)a->nbins, sizeof *a->fan);
+    a->gone = calloc(days + 1, sizeof *a->gone);
+    if (!a->met || !a->fan || !a->gone) {
+        dp_accum_free(a);
+        return -1;
+    }
+    return 0;
+}
+
+void dp_accum_free(dp_accum *a)
+{
+    free(a->met);
+    free(a->fan);
+    free(a->gone);
+    memset(a, 0, sizeof *a);
+}
+
+static inline int bin_of(const dp_accum *a, int64_t A)
+{
+    if (A <= 0) return 0;
+    int64_t b = 1 + ((A - 1) >> a->shift);
+    return b < a->nbins ? (int)b : a->nbins - 1;
+}
+
+void dp_accum_add(dp_accum *a, const dp_outcome *o)
+{
+    uint64_t mass = a->unit == 1 ? 1 : (uint64_t)llround(o->weight * (double)a->unit);
+    size_t days = (size_t)a->H + 1;
+    a->n++;
+    a->mass += mass;
+    a->mass2 += a->unit == 1 ? 1 : ((dp_u128)mass * mass) / a->unit;
+    a->days += (uint64_t)o->last;
+    for (size_t l = 0; l < a->n_levels; l++)
+        if (o->day[l] > 0) a->met[l * days + (size_t)o->day[l]] += mass;
+    uint64_t *fan = a->fan;
+    const int nb = a->nbins;
+    for (int t = 1; t <= o->last; t++)
+        fan[(size_t)t * nb + bin_of(a, o->A[t])] += mass;
+    if (o->last < a->H) a->gone[o->last + 1] += mass;
+}
+
+static bool same_shape(const dp_accum *x, const dp_accum *y)
+{
+    return x->H == y->H && x->n_levels == y->n_levels && x->nbins == y->nbins &&
+           x->shift == y->shift && x->unit == y->unit && !x->finished &&
+           !y->finished;
+}
+
+int dp_accum_merge(dp_accum *into, const dp_accum *from)
+{
+    if (!same_shape(into, from)) return -1;
+    size_t days = (size_t)into->H + 1;
+    into->n += from->n;
+    into->mass += from->mass;
+    into->mass2 += from->mass2;
+    into->days += from->days;
+    for (size_t i = 0; i < into->n_levels * days; i++) into->met[i] += from->met[i];
+    for (size_t i = 0; i < days * (size_t)into->nbins; i++) into->fan[i] += from->fan[i];
+    for (size_t i = 0; i <= days; i++) into->gone[i] += from->gone[i];
+    return 0;
+}
+
+void dp_accum_finish(dp_accum *a)
+{
+    if (a->finished) return;
+    /* gone[t] trajectories have strength 0 on day t and every day after */
+    uint64_t running = 0;
+    for (int t = 1; t <= a->H; t++) {
+        running += a->gone[t];
+        a->fan[(size_t)t * a->nbins] += running;
+    }
+    a->finished = true;
+}
+
+int64_t dp_accum_bin_lo(const dp_accum *a, int b)
+{
+    return b == 0 ? 0 : (((int64_t)b - 1) << a->shift) + 1;
+}
+
+int64_t dp_accum_bin_hi(const dp_accum *a, int b)
+{
+    return b == a->nbins - 1 ? INT64_MAX : (int64_t)b << a->shift;
+}

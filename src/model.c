@@ -1,0 +1,322 @@
+/*
+ * model.c - the daily model: one trajectory from day 1 to the horizon.
+ *
+ * The steps of each day are numbered as in SPEC 1.2; the once-per-trajectory
+ * draws are params.c's. All state lives in the thread's dp_work, so a
+ * trajectory allocates nothing and depends only on (seed, i).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <gsl/gsl_randist.h>
+#include "dp_model.h"
+
+enum { EV_WITHDRAW_FRACTION, EV_WITHDRAW_SIZE };
+
+struct dp_event {          /* a scheduled withdrawal that happens */
+    int day, order, kind;
+    double amount;         /* fraction of A, or a size */
+};
+
+struct dp_phase_now {      /* a phase with its drawn start and intensity */
+    int from, order;
+    double intensity;
+};
+
+/* Thresholds compare x * N0 exactly, allowing for floating point in the
+ * product (SPEC 1.3: 0.29 * 100 is 29). */
+static double tolerance(double x) { return 1e-9 * fmax(1.0, fabs(x)); }
+
+static int64_t at_most(double x, int64_t n0)   /* largest A with A <= x N0 */
+{
+    double v = x * (double)n0;
+    return (int64_t)floor(v + tolerance(v));
+}
+
+static int64_t at_least(double x, int64_t n0)  /* smallest C with C >= x N0 */
+{
+    double v = x * (double)n0;
+    return (int64_t)ceil(v - tolerance(v));
+}
+
+/* Delay law of a returning soldier, max(1, round(D)) days with D conditioned
+ * on [0, inf): P(k) = P(k - 1/2 <= D < k + 1/2), all of D < 3/2 at k = 1.
+ * Outcome k-1 is a delay of k days for k < H; outcome H-1 gathers the
+ * delays that end after any day of the horizon. */
+static int build_delay_table(dp_model *m)
+{
+    const dp_dist *d = &m->s->rtd_delay;
+    int H = m->H;
+    if (dp_dist_is_fixed(d)) {
+        double k = dp_round(d->p[0]);
+        m->delay_fixed = k < 1 ? 1 : k > H ? H : (int)k;
+        return 0;
+    }
+    double *w = malloc((size_t)H * sizeof *w);
+    if (!w) return -1;
+    double base = dp_dist_cdf_left(d, 0.0);
+    double prev = base;
+    for (int k = 1; k < H; k++) {
+        double next = dp_dist_cdf_left(d, k + 0.5);
+        w[k - 1] = fmax(0.0, next - prev);
+        prev = next;
+    }
+    w[H - 1] = fmax(0.0, 1.0 - prev);
+    int rc = dp_alias_init(&m->delay, w, (size_t)H);
+    free(w);
+    return rc;
+}
+
+int dp_model_init(dp_model *m, const dp_scenario *s)
+{
+    memset(m, 0, sizeof *m);
+    m->s = s;
+    m->H = s->horizon;
+    m->n_strength = s->strength.n;
+    m->n_casualties = s->casualties.n;
+    m->has_rule = s->below != DP_NONE;
+    m->n_levels = m->n_strength + m->n_casualties + (m->has_rule ? 1 : 0);
+    m->draws = calloc(s->n_params ? s->n_params : 1, sizeof *m->draws);
+    if (!m->draws) return -1;
+    dp_params_compile(s, m->draws);
+    m->has_rtd = s->rtd_fraction != DP_NONE && s->has_rtd_delay;
+    if (m->has_rtd && build_delay_table(m) != 0) {
+        dp_model_free(m);
+        return -1;
+    }
+    return 0;
+}
+
+void dp_model_free(dp_model *m)
+{
+    free(m->draws);
+    dp_alias_free(&m->delay);
+    memset(m, 0, sizeof *m);
+}
+
+int dp_work_init(dp_work *w, const dp_model *m)
+{
+    const dp_scenario *s = m->s;
+    memset(w, 0, sizeof *w);
+    size_t days = (size_t)m->H + 2;
+    w->v = calloc(s->n_params ? s->n_params : 1, sizeof *w->v);
+    w->arrive = calloc(days, sizeof *w->arrive);
+    w->events = calloc(s->n_withdrawals + 1, sizeof *w->events);
+    w->phases = calloc(s->n_phases + 1, sizeof *w->phases);
+    w->level = calloc(m->n_levels + 1, sizeof *w->level);
+    w->out.day = calloc(m->n_levels + 1, sizeof *w->out.day);
+    w->out.A = calloc(days, sizeof *w->out.A);
+    if (!w->v || !w->arrive || !w->events || !w->phases || !w->level ||
+        !w->out.day || !w->out.A) {
+        dp_work_free(w);
+        return -1;
+    }
+    return 0;
+}
+
+void dp_work_free(dp_work *w)
+{
+    free(w->v);
+    free(w->arrive);
+    free(w->events);
+    free(w->phases);
+    free(w->level);
+    free(w->out.day);
+    free(w->out.A);
+    memset(w, 0, sizeof *w);
+}
+
+/* Stable order by day, then as written (SPEC 1.2: same-day events in the
+ * order written; same-day phases, the one written last wins). */
+static int cmp_event(const void *a, const void *b)
+{
+    const struct dp_event *x = a, *y = b;
+    if (x->day != y->day) return x->day < y->day ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+static int cmp_phase(const void *a, const void *b)
+{
+    const struct dp_phase_now *x = a, *y = b;
+    if (x->from != y->from) return x->from < y->from ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* A drawn day as an int; days far outside 1..H are only ever compared. */
+static int as_day(double d, int H)
+{
+    if (d < -1) return -1;
+    if (d > H + 1) return H + 1;
+    return (int)d;
+}
+
+static bool happens(double chance, dp_pcg64 *g)
+{
+    return dp_pcg64_double(g) < chance;   /* chance 1: always; 0: never */
+}
+
+/* Schedules this trajectory's reinforcements, withdrawals and phases from
+ * the drawn params; returns the arrivals pending after day 0. */
+static int64_t schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
+{
+    const dp_scenario *s = m->s;
+    const double *v = w->v;
+    int H = m->H;
+    int64_t pending = 0;
+
+    for (size_t i = 0; i < s->n_reinforcements; i++) {
+        const dp_reinforcement *r = &s->reinforcements[i];
+        if (!happens(v[r->chance], g)) continue;
+        int day = as_day(v[r->day], H);
+        int64_t size = (int64_t)v[r->size];
+        if (day >= 1 && day <= H && size > 0) {
+            w->arrive[day] += size;
+            pending += size;
+        }
+    }
+
+    w->n_events = 0;
+    for (size_t i = 0; i < s->n_withdrawals; i++) {
+        const dp_withdrawal *x = &s->withdrawals[i];
+        if (!happens(v[x->chance], g)) continue;
+        int day = as_day(v[x->day], H);
+        if (day < 1 || day > H) continue;
+        struct dp_event *e = &w->events[w->n_events++];
+        e->day = day;
+        e->order = (int)i;
+        e->kind = x->is_fraction ? EV_WITHDRAW_FRACTION : EV_WITHDRAW_SIZE;
+        e->amount = v[x->amount];
+    }
+    if (w->n_events > 1)
+        qsort(w->events, w->n_events, sizeof *w->events, cmp_event);
+
+    for (size_t i = 0; i < s->n_phases; i++) {
+        w->phases[i].from = as_day(v[s->phases[i].from], H);
+        w->phases[i].order = (int)i;
+        w->phases[i].intensity = v[s->phases[i].intensity];
+    }
+    if (s->n_phases > 1)
+        qsort(w->phases, s->n_phases, sizeof *w->phases, cmp_phase);
+    return pending;
+}
+
+static void returns(const dp_model *m, dp_work *w, dp_pcg64 *g, int t,
+                    int64_t n, int64_t *pending)
+{
+    int H = m->H;
+    if (m->delay_fixed > 0) {
+        if (t + m->delay_fixed <= H) {
+            w->arrive[t + m->delay_fixed] += n;
+            *pending += n;
+        }
+        return;
+    }
+    for (int64_t j = 0; j < n; j++) {
+        int d = (int)dp_alias_sample(&m->delay, g) + 1;
+        if (t + d <= H) {
+            w->arrive[t + d]++;
+            (*pending)++;
+        }
+    }
+}
+
+void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
+                   uint64_t i)
+{
+    const dp_scenario *s = m->s;
+    dp_pcg64 *g = dp_rng_state(r);
+    dp_outcome *o = &w->out;
+    const int H = m->H;
+    const size_t ns = m->n_strength, nc = m->n_casualties;
+
+    dp_rng_stream(g, seed, i);
+    memset(w->arrive, 0, ((size_t)H + 2) * sizeof *w->arrive);
+    dp_params_draw(s, m->draws, r, w->v);
+    const double *v = w->v;
+
+    int64_t N0 = (int64_t)v[s->initial];
+    int64_t pending = schedule(m, w, g);
+
+    const double per = v[s->casualty];
+    const double k = s->dispersion != DP_NONE ? v[s->dispersion] : 0;
+    const double b = s->non_battle != DP_NONE ? v[s->non_battle] : 0;
+    const double p_killed = 1.0 / (1.0 + v[s->wounded_per_killed]);
+    const double f = m->has_rtd ? v[s->rtd_fraction] : 0;
+
+    for (size_t j = 0; j < ns; j++) w->level[j] = at_most(s->strength.x[j], N0);
+    for (size_t j = 0; j < nc; j++) w->level[ns + j] = at_least(s->casualties.x[j], N0);
+    const int64_t rule = m->has_rule ? at_most(v[s->below], N0) : -1;
+    size_t unmet = ns + nc;
+    for (size_t j = 0; j < m->n_levels; j++) o->day[j] = 0;
+
+    int64_t A = N0, cum_kw = 0;
+    double intensity = 1.0;
+    size_t ph = 0, ev = 0;
+    int t;
+    o->N0 = N0;
+    o->weight = 1.0;
+
+    for (t = 1; t <= H; t++) {
+        /* 1. arrivals: returning wounded and reinforcements */
+        if (w->arrive[t]) {
+            A += w->arrive[t];
+            pending -= w->arrive[t];
+        }
+        /* 2. scheduled withdrawals, in the order written */
+        for (; ev < w->n_events && w->events[ev].day == t; ev++) {
+            const struct dp_event *e = &w->events[ev];
+            int64_t out = e->kind == EV_WITHDRAW_FRACTION
+                              ? (int64_t)dp_round(e->amount * (double)A)
+                              : (int64_t)e->amount;
+            A -= out < A ? out : A;
+        }
+        while (ph < s->n_phases && w->phases[ph].from <= t)
+            intensity = w->phases[ph++].intensity;
+
+        /* 3. combat casualties */
+        int64_t C = 0;
+        double mean = s->proportional ? intensity * per * (double)A
+                                      : intensity * per;
+        if (A > 0 && mean > 0) {
+            if (k > 0) mean *= gsl_ran_gamma(r, k, 1.0 / k);
+            C = dp_sample_poisson(g, mean);
+            if (C > A) C = A;
+        }
+        /* 4. non-battle losses */
+        int64_t B = 0;
+        if (b > 0 && A - C > 0) {
+            B = dp_sample_poisson(g, b);
+            if (B > A - C) B = A - C;
+        }
+        /* 5. killed or wounded; 6. return to duty */
+        if (C > 0) {
+            int64_t K = dp_sample_binomial(g, C, p_killed);
+            int64_t W = C - K;
+            cum_kw += C;
+            if (W > 0 && f > 0) {
+                int64_t R = dp_sample_binomial(g, W, f);
+                if (R > 0) returns(m, w, g, t, R, &pending);
+            }
+        }
+        /* 7. */
+        A -= C + B;
+
+        /* 8. thresholds */
+        if (unmet) {
+            for (size_t j = 0; j < ns; j++)
+                if (!o->day[j] && A <= w->level[j]) { o->day[j] = t; unmet--; }
+            for (size_t j = ns; j < ns + nc; j++)
+                if (!o->day[j] && cum_kw >= w->level[j]) { o->day[j] = t; unmet--; }
+        }
+        /* 9. the withdrawal rule: frozen from the end of day t, strength 0 */
+        if (A <= rule) {
+            o->day[ns + nc] = t;
+            o->A[t] = 0;
+            break;
+        }
+        o->A[t] = A;
+        /* nobody left and nobody to come: nothing can change any more */
+        if (A == 0 && pending == 0) break;
+    }
+    o->last = t > H ? H : t;
+}
