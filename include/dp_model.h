@@ -39,6 +39,8 @@ typedef struct dp_outcome {
                                 the force is gone for good (strength 0 from
                                 last+1 to H): everyone lost or withdrawn */
     int64_t N0;
+    /* cumulative counts at the end of the trajectory */
+    int64_t killed, wounded, returned, non_battle, rotated, reinforced;
     double weight;           /* 1 without observations */
 } dp_outcome;
 
@@ -50,6 +52,9 @@ typedef struct dp_work {
     size_t n_events;
     struct dp_phase_now *phases;
     int64_t *level;          /* per level: integer threshold for this N0 */
+    int *reinforcement_day;  /* this trajectory's reinforcements that happen */
+    int64_t *reinforcement_size;
+    size_t n_reinforcements;
     dp_outcome out;
 } dp_work;
 

@@ -11,7 +11,7 @@
  * accumulators of a run stay far below 64 MB whatever the horizon. */
 #define FAN_CELLS (1u << 20)
 #define MAX_BINS 4096
-#define MIN_BINS 64
+#define MIN_BINS 16
 
 /* A value the param is very unlikely to exceed: its quantile just below the
  * top of its domain's u-interval (the top bin also gathers anything above). */
@@ -45,12 +45,13 @@ int dp_accum_init(dp_accum *a, const dp_model *m, bool weighted)
     unsigned budget = FAN_CELLS / (unsigned)(m->H + 1);
     if (budget > MAX_BINS) budget = MAX_BINS;
     if (budget < MIN_BINS) budget = MIN_BINS;
-    /* bins 1..budget-1 of width 2^shift must reach the bound */
+    /* bin 0 is exactly 0; bins 1..nbins-2 of width 2^shift reach the bound;
+     * the last gathers anything above it */
     double top = strength_bound(m);
     int shift = 0;
-    while (shift < 40 && ldexp(budget - 1, shift) < top) shift++;
+    while (shift < 40 && ldexp(budget - 2, shift) < top) shift++;
     a->shift = shift;
-    a->nbins = 1 + (int)fmax(1.0, fmin(budget - 1, ceil(ldexp(top, -shift))));
+    a->nbins = 2 + (int)fmin(budget - 2, ceil(ldexp(top, -shift)));
 
     size_t days = (size_t)a->H + 1;
     a->met = calloc(a->n_levels * days + 1, sizeof *a->met);

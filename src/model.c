@@ -104,9 +104,12 @@ int dp_work_init(dp_work *w, const dp_model *m)
     w->events = calloc(s->n_withdrawals + 1, sizeof *w->events);
     w->phases = calloc(s->n_phases + 1, sizeof *w->phases);
     w->level = calloc(m->n_levels + 1, sizeof *w->level);
+    w->reinforcement_day = calloc(s->n_reinforcements + 1, sizeof *w->reinforcement_day);
+    w->reinforcement_size = calloc(s->n_reinforcements + 1, sizeof *w->reinforcement_size);
     w->out.day = calloc(m->n_levels + 1, sizeof *w->out.day);
     w->out.A = calloc(days, sizeof *w->out.A);
     if (!w->v || !w->arrive || !w->events || !w->phases || !w->level ||
+        !w->reinforcement_day || !w->reinforcement_size ||
         !w->out.day || !w->out.A) {
         dp_work_free(w);
         return -1;
@@ -121,6 +124,8 @@ void dp_work_free(dp_work *w)
     free(w->events);
     free(w->phases);
     free(w->level);
+    free(w->reinforcement_day);
+    free(w->reinforcement_size);
     free(w->out.day);
     free(w->out.A);
     memset(w, 0, sizeof *w);
@@ -164,6 +169,7 @@ static int64_t schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
     int H = m->H;
     int64_t pending = 0;
 
+    w->n_reinforcements = 0;
     for (size_t i = 0; i < s->n_reinforcements; i++) {
         const dp_reinforcement *r = &s->reinforcements[i];
         if (!happens(v[r->chance], g)) continue;
@@ -172,6 +178,8 @@ static int64_t schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
         if (day >= 1 && day <= H && size > 0) {
             w->arrive[day] += size;
             pending += size;
+            w->reinforcement_day[w->n_reinforcements] = day;
+            w->reinforcement_size[w->n_reinforcements++] = size;
         }
     }
 
@@ -235,6 +243,7 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     const double *v = w->v;
 
     int64_t N0 = (int64_t)v[s->initial];
+    int64_t killed = 0, wounded = 0, non_battle = 0, rotated = 0, arrived = 0;
     int64_t pending = schedule(m, w, g);
 
     const double per = v[s->casualty];
@@ -260,6 +269,7 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
         /* 1. arrivals: returning wounded and reinforcements */
         if (w->arrive[t]) {
             A += w->arrive[t];
+            arrived += w->arrive[t];
             pending -= w->arrive[t];
         }
         /* 2. scheduled withdrawals, in the order written */
@@ -268,7 +278,9 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
             int64_t out = e->kind == EV_WITHDRAW_FRACTION
                               ? (int64_t)dp_round(e->amount * (double)A)
                               : (int64_t)e->amount;
-            A -= out < A ? out : A;
+            out = out < A ? out : A;
+            A -= out;
+            rotated += out;
         }
         while (ph < s->n_phases && w->phases[ph].from <= t)
             intensity = w->phases[ph++].intensity;
@@ -287,12 +299,15 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
         if (b > 0 && A - C > 0) {
             B = dp_sample_poisson(g, b);
             if (B > A - C) B = A - C;
+            non_battle += B;
         }
         /* 5. killed or wounded; 6. return to duty */
         if (C > 0) {
             int64_t K = dp_sample_binomial(g, C, p_killed);
             int64_t W = C - K;
             cum_kw += C;
+            killed += K;
+            wounded += W;
             if (W > 0 && f > 0) {
                 int64_t R = dp_sample_binomial(g, W, f);
                 if (R > 0) returns(m, w, g, t, R, &pending);
@@ -319,4 +334,12 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
         if (A == 0 && pending == 0) break;
     }
     o->last = t > H ? H : t;
+    o->reinforced = 0;
+    for (size_t j = 0; j < w->n_reinforcements; j++)
+        if (w->reinforcement_day[j] <= o->last) o->reinforced += w->reinforcement_size[j];
+    o->returned = arrived - o->reinforced;
+    o->killed = killed;
+    o->wounded = wounded;
+    o->non_battle = non_battle;
+    o->rotated = rotated;
 }
