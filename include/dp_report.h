@@ -27,6 +27,7 @@ typedef struct dp_pct_figure {
 typedef struct dp_measure {
     const char *measure;     /* "strength", "casualties", "withdrawn" */
     const char *level;       /* as written; "" for withdrawn */
+    double x;                /* the level as a fraction of N0 */
     double trajectories, effective;
     double p_met, p_met_low, p_met_high;
     size_t n_pct;

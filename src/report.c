@@ -58,9 +58,11 @@ dp_measure *dp_measures(const dp_result *r, size_t *n)
         if (l < ns) {
             m[l].measure = "strength";
             m[l].level = s->strength.text[l];
+            m[l].x = s->strength.x[l];
         } else if (l < ns + nc) {
             m[l].measure = "casualties";
             m[l].level = s->casualties.text[l - ns];
+            m[l].x = s->casualties.x[l - ns];
         } else {
             m[l].measure = "withdrawn";
             m[l].level = "";
@@ -258,12 +260,14 @@ int dp_report_print(FILE *out, const dp_result *r)
     for (size_t l = 0; l < n; l++) {
         const dp_measure *x = &m[l];
         char what[96];
-        if (!strcmp(x->measure, "strength"))
-            snprintf(what, sizeof what, "strength <= %s x initial", x->level);
+        if (!strcmp(x->measure, "strength") && x->x == 0)
+            snprintf(what, sizeof what, "strength 0 (nobody fit for duty)");
+        else if (!strcmp(x->measure, "strength"))
+            snprintf(what, sizeof what, "strength <= %g%% of initial", 100 * x->x);
         else if (!strcmp(x->measure, "casualties"))
-            snprintf(what, sizeof what, "killed + wounded >= %s x initial", x->level);
+            snprintf(what, sizeof what, "killed + wounded >= %g%% of initial", 100 * x->x);
         else
-            snprintf(what, sizeof what, "withdrawn (rule)");
+            snprintf(what, sizeof what, "withdrawn (the withdrawal rule)");
         ok &= fprintf(out, "\n  %s: met by %s in %.2f%% of trajectories (%g%% CI %.2f%%..%.2f%%)\n",
                       what, last, 100 * x->p_met, 100 * s->confidence,
                       100 * x->p_met_low, 100 * x->p_met_high) >= 0;

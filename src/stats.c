@@ -88,13 +88,26 @@ int dp_stats_order_day(const uint64_t *met, int H, dp_u128 total, double n,
     return 0;
 }
 
+/* The p with I_p(a, b) = target, by bisection: GSL's gsl_cdf_beta_Pinv
+ * fails (NaN) for the lopsided parameters of a proportion near 0 or 1 out
+ * of millions, while I_p itself stays accurate and is monotone in p. */
+static double beta_quantile(double target, double a, double b)
+{
+    double lo = 0, hi = 1;
+    for (int i = 0; i < 100 && hi - lo > 1e-15; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (gsl_cdf_beta_P(mid, a, b) < target) lo = mid; else hi = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
 void dp_stats_proportion_ci(double x, double n, double conf, double *lo, double *hi)
 {
     double tail = (1.0 - conf) / 2.0;
     if (n <= 0) { *lo = 0; *hi = 1; return; }
     if (x > n) x = n;
-    *lo = x <= 0 ? 0.0 : gsl_cdf_beta_Pinv(tail, x, n - x + 1.0);
-    *hi = x >= n ? 1.0 : gsl_cdf_beta_Pinv(1.0 - tail, x + 1.0, n - x);
+    *lo = x <= 0 ? 0.0 : beta_quantile(tail, x, n - x + 1.0);
+    *hi = x >= n ? 1.0 : beta_quantile(1.0 - tail, x + 1.0, n - x);
 }
 
 double dp_stats_ess(dp_u128 mass, dp_u128 mass2, uint64_t unit)

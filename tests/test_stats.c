@@ -117,6 +117,10 @@ Test(stats, proportion_interval)
     dp_stats_proportion_ci(5, 10, 0.95, &lo, &hi);
     cr_assert_float_eq(lo, 0.187086, 1e-6);
     cr_assert_float_eq(hi, 0.812914, 1e-6);
+    /* near 1 out of many: GSL's beta quantile returns NaN here */
+    dp_stats_proportion_ci(19986, 20000, 0.95, &lo, &hi);
+    cr_assert(lo > 0.998 && lo < 0.9993 && hi > 0.9995 && hi < 1, "[%g, %g]", lo, hi);
+    cr_assert_float_eq(gsl_cdf_binomial_Q(19985, lo, 20000), 0.025, 1e-6);
     /* large n: close to the normal approximation */
     dp_stats_proportion_ci(500000, 1000000, 0.95, &lo, &hi);
     cr_assert_float_eq(hi - 0.5, 1.959964 * 0.0005, 2e-6);
