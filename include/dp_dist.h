@@ -66,8 +66,9 @@ double dp_dist_mass_in(const dp_dist *d, dp_domain dom, double *ulo, double *uhi
 /* True when x lies in dom. */
 bool dp_domain_has(dp_domain dom, double x);
 
-/* inf{x in [lo, hi] : F(x) >= u} by bisection on d's cdf (hi may be inf):
- * the safe way back when a library's inverse fails to converge. */
+/* inf{x in [lo, hi] : F(x) >= u} among doubles, by bisection on d's cdf
+ * (hi may be inf; 64 cdf calls at most): the safe way back when a library's
+ * inverse fails to converge. */
 double dp_dist_cdf_solve(const dp_dist *d, double u, double lo, double hi);
 
 /* Frees what d owns (discrete arrays, truncate's inner) and zeroes it. */

@@ -2,6 +2,7 @@
  * test_date.c - ISO dates <-> epoch days (src/date.c).
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 #include "dp_date.h"
 
@@ -50,7 +51,8 @@ Test(date, every_day_round_trips_against_naive_calendar)
     int y = 1, m = 1, d = 1;
     char want[11], got[11];
     for (int64_t day = -719162; day <= 2932896; day++) {
-        snprintf(want, sizeof want, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+        snprintf(want, sizeof want, "%04u-%02u-%02u", (unsigned)y % 10000u,
+                 (unsigned)m % 100u, (unsigned)d % 100u);
         dp_date_format(day, got);
         if (strcmp(got, want) != 0)
             cr_assert_fail("day %lld: got %s, want %s", (long long)day, got, want);
