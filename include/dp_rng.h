@@ -27,8 +27,9 @@ typedef struct dp_pcg64 {
 
 #define DP_PCG_CHEAP_MULT 0xda942042e4dd58b5ULL
 
-/* pcg_setseq_128_srandom_r with the cheap multiplier: the generator NumPy's
- * PCG64DXSM builds from (initstate, initseq). */
+/* pcg_setseq_128_srandom_r: the generator NumPy's PCG64DXSM builds from
+ * (initstate, initseq). Like NumPy, its two seeding steps use PCG's default
+ * 128-bit multiplier; only the generator's own step uses the cheap one. */
 void dp_pcg64_seed(dp_pcg64 *g, dp_u128 initstate, dp_u128 initseq);
 
 /* Next 64-bit output: DXSM of the current state, then one LCG step. */
@@ -50,10 +51,11 @@ static inline double dp_pcg64_double(dp_pcg64 *g)
     return (double)(dp_pcg64_next(g) >> 11) * 0x1.0p-53;
 }
 
-/* Uniform on the open interval (0, 1): for inverse-CDF draws. */
+/* Uniform on the open interval (0, 1): for inverse-CDF draws. The midpoints
+ * (k + 1/2) 2^-52: with 53 bits, 2^53 - 1/2 would round up to 1.0. */
 static inline double dp_pcg64_double_open(dp_pcg64 *g)
 {
-    return ((double)(dp_pcg64_next(g) >> 11) + 0.5) * 0x1.0p-53;
+    return ((double)(dp_pcg64_next(g) >> 12) + 0.5) * 0x1.0p-52;
 }
 
 /* Jump the generator ahead by delta steps in O(log delta). */

@@ -13,10 +13,11 @@
 #include <stdint.h>
 #include "dp_rng.h"
 
-/* Poisson(mu), mu >= 0 and finite; mu == 0 gives 0. */
+/* Poisson(mu), mu >= 0 and finite; mu == 0 gives 0. Negative or NaN mu
+ * gives -1; mu > 2^62 (or +inf) saturates at INT64_MAX. */
 int64_t dp_sample_poisson(dp_pcg64 *g, double mu);
 
-/* Binomial(n, p), n >= 0, 0 <= p <= 1. */
+/* Binomial(n, p), n >= 0, 0 <= p <= 1; -1 outside that (or p NaN). */
 int64_t dp_sample_binomial(dp_pcg64 *g, int64_t n, double p);
 
 /* Walker/Vose alias table over outcomes 0..n-1 with weights w (>= 0, not

@@ -18,7 +18,7 @@ static void setup(void)
     gsl_set_error_handler_off();
 }
 
-TestSuite(rng, .init = setup);
+TestSuite(rng, .init = setup, .timeout = 30);
 
 /* ---- NumPy's SeedSequence (numpy/random/bit_generator.pyx), pool size 4,
  * no spawn key: entropy words -> generate_state(4, uint64). ---- */

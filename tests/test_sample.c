@@ -15,6 +15,7 @@
 #include <gsl/gsl_randist.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include "dp_sample.h"
 
@@ -27,7 +28,7 @@ static void setup(void)
     gsl_set_error_handler_off();
 }
 
-TestSuite(sample, .init = setup);
+TestSuite(sample, .init = setup, .timeout = 60);
 
 /*
  * Chi-square p-value of observed against expected counts over n cells taken
@@ -412,10 +413,11 @@ Test(sample, alias_small)
 /*
  * Catches: a wrong pairing (an outcome's mass landing in the wrong column),
  * a wrong acceptance threshold or a column/low-word split that is not
- * independent enough, zero weights drawn. 1% power: shifting weight 0.5 by 1%
- * gives noncentrality N (0.005)^2 / 0.5 / (1 - 0.5)... = 200 at N = 4e6; at
- * n = 1000, N = 1e7 gives ~1e4 per cell: a cell of average weight off by 5%
- * fails on its own, 1% on 25 cells together.
+ * independent enough, zero weights drawn. 1% power: in w3, the 0.5 weight
+ * 1% heavier (the others renormalised) gives noncentrality
+ * N sum (dp_i)^2 / p_i = 4e6 * 1e-4 = 400; in w1000 (N = 1e7, ~400 bins)
+ * every weight off by +-1% gives N (0.01)^2 = 1000, while a single cell of
+ * average weight must be off by ~15% to fail alone.
  */
 Test(sample, alias_fit)
 {
