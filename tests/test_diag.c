@@ -94,7 +94,7 @@ Test(diag, sort_by_file_line_col_then_order)
     for (size_t i = 0; i < 6; i++)
         cr_assert_str_eq(d.v[i].msg, want[i], "at %zu: %s", i, d.v[i].msg);
     for (int i = 0; i < 20; i++) {
-        char m[8];
+        char m[16];
         snprintf(m, sizeof m, "c%d", i);
         cr_assert_str_eq(d.v[6 + i].msg, m);
     }
