@@ -70,6 +70,7 @@ sanitize:
 	    EXTRA_LDFLAGS='-fsanitize=address,undefined' \
 	    build-san/tests/run-tests
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    build-san/tests/run-tests $(TEST_ARGS)
 
 coverage:

@@ -21,6 +21,7 @@ typedef struct dp_opts {
     const char **sets;       /* "KEY=VALUE", in order given */
     size_t n_sets;
     bool quiet;
+    bool timing;             /* --timing: simulation time and days on stderr */
     int progress;            /* -1: when stderr is a terminal; 0 no; 1 yes */
     char **files;
     size_t n_files;

@@ -55,6 +55,7 @@ typedef struct dp_work {
     int *reinforcement_day;  /* this trajectory's reinforcements that happen */
     int64_t *reinforcement_size;
     size_t n_reinforcements;
+    dp_poisson_table tab_c, tab_r, tab_b;   /* fixed-mean Poisson tables */
     dp_outcome out;
 } dp_work;
 

@@ -36,6 +36,8 @@ static const char usage_text[] =
 "  -q, --quiet            no table on stdout, no progress bar\n"
 "      --progress         progress bar on stderr even when not a terminal\n"
 "      --no-progress      no progress bar\n"
+"      --timing           print simulation time and trajectory-days simulated\n"
+"                         to stderr (for benchmarks)\n"
 "  -h, --help             this help\n"
 "  -V, --version          version\n"
 "\n"
@@ -90,7 +92,7 @@ static bool parse_seed(const char *s, uint64_t *out)
     return true;
 }
 
-enum { OPT_SET = 256, OPT_PROGRESS, OPT_NO_PROGRESS };
+enum { OPT_SET = 256, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_TIMING };
 
 int dp_cli_parse(int argc, char **argv, dp_opts *o, FILE *err)
 {
@@ -103,6 +105,7 @@ int dp_cli_parse(int argc, char **argv, dp_opts *o, FILE *err)
         {"quiet", no_argument, NULL, 'q'},
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
+        {"timing", no_argument, NULL, OPT_TIMING},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0}};
@@ -166,6 +169,7 @@ int dp_cli_parse(int argc, char **argv, dp_opts *o, FILE *err)
         case 'q': o->quiet = true; break;
         case OPT_PROGRESS: o->progress = 1; break;
         case OPT_NO_PROGRESS: o->progress = 0; break;
+        case OPT_TIMING: o->timing = true; break;
         case 'h': o->cmd = DP_CMD_HELP; return 0;
         case 'V': o->cmd = DP_CMD_VERSION; return 0;
         case ':':

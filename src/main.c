@@ -67,6 +67,12 @@ static int simulate(const dp_scenario *s, const dp_opts *o, bool show,
     int rc = dp_engine_run(m, &run, a);
     end_progress(&p);
     if (rc != 0) return -1;
+    if (o->timing) {
+        double secs = omp_get_wtime() - p.t0;
+        fprintf(stderr, "%s: %" PRIu64 " trajectories in %.3f s; simulated trajectory-days: %" PRIu64
+                "; %.1f ns per trajectory-day; %.0f trajectories/s\n", s->file, a->n, secs, a->days,
+                a->days ? 1e9 * secs / (double)a->days : 0.0, secs > 0 ? (double)a->n / secs : 0.0);
+    }
     dp_accum_finish(a);
     return 0;
 }

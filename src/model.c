@@ -13,6 +13,11 @@
 
 enum { EV_WITHDRAW_FRACTION, EV_WITHDRAW_SIZE };
 
+/* A guide table for a fixed Poisson mean is worth building when it serves
+ * at least one draw per this many entries (building one entry costs about
+ * what a table draw saves over PTRS). */
+#define TABLE_DRAWS_PER_ENTRY 4.0
+
 struct dp_event {          /* a scheduled withdrawal that happens */
     int day, order, kind;
     double amount;         /* fraction of A, or a size */
@@ -108,6 +113,17 @@ int dp_work_init(dp_work *w, const dp_model *m)
     w->reinforcement_size = calloc(s->n_reinforcements + 1, sizeof *w->reinforcement_size);
     w->out.day = calloc(m->n_levels + 1, sizeof *w->out.day);
     w->out.A = calloc(days, sizeof *w->out.A);
+    /* reserve the largest tables now: no allocation while simulating */
+    dp_poisson_table *tabs[] = {&w->tab_c, &w->tab_r, &w->tab_b};
+    for (int j = 0; j < 3; j++) {
+        tabs[j]->cdf = NULL;
+        tabs[j]->guide = NULL;
+        if (dp_poisson_table_build(tabs[j], DP_POISSON_TABLE_MAX_MU) != 0) {
+            dp_work_free(w);
+            return -1;
+        }
+        tabs[j]->mu = -1;   /* holds no mean yet */
+    }
     if (!w->v || !w->arrive || !w->events || !w->phases || !w->level ||
         !w->reinforcement_day || !w->reinforcement_size ||
         !w->out.day || !w->out.A) {
@@ -128,6 +144,9 @@ void dp_work_free(dp_work *w)
     free(w->reinforcement_size);
     free(w->out.day);
     free(w->out.A);
+    dp_poisson_table_free(&w->tab_c);
+    dp_poisson_table_free(&w->tab_r);
+    dp_poisson_table_free(&w->tab_b);
     memset(w, 0, sizeof *w);
 }
 
@@ -219,13 +238,36 @@ static void returns(const dp_model *m, dp_work *w, dp_pcg64 *g, int t,
         }
         return;
     }
+    /* a local copy of the generator stays in registers: through g, every
+     * draw would store the 128-bit state and load it back in halves, which
+     * the processor cannot forward (a stall per soldier) */
+    dp_pcg64 local = *g;
+    int64_t due = 0;
     for (int64_t j = 0; j < n; j++) {
-        int d = (int)dp_alias_sample(&m->delay, g) + 1;
+        int d = (int)dp_alias_sample(&m->delay, &local) + 1;
         if (t + d <= H) {
             w->arrive[t + d]++;
-            (*pending)++;
+            due++;
         }
     }
+    *g = local;
+    *pending += due;
+}
+
+/* A Poisson draw whose mean stays mu for `days` more draws: from a guide
+ * table when building it costs less than the draws it serves, else PTRS.
+ * The choice depends on (mu, days) only, never on what the thread's table
+ * held before, so a trajectory's numbers do not depend on the thread. */
+static inline int64_t poisson_fixed(dp_poisson_table *tab, double mu, int days,
+                                    dp_pcg64 *g)
+{
+    if (mu == tab->mu) return dp_poisson_table_sample(tab, g);
+    if (mu <= DP_POISSON_TABLE_MAX_MU &&
+        (double)dp_poisson_table_size(mu) <= TABLE_DRAWS_PER_ENTRY * days) {
+        if (dp_poisson_table_build(tab, mu) == 0) return dp_poisson_table_sample(tab, g);
+        /* cannot happen: the table's room was reserved at dp_work_init */
+    }
+    return dp_sample_poisson(g, mu);
 }
 
 void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
@@ -243,7 +285,7 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     const double *v = w->v;
 
     int64_t N0 = (int64_t)v[s->initial];
-    int64_t killed = 0, wounded = 0, non_battle = 0, rotated = 0, arrived = 0;
+    int64_t non_battle = 0, rotated = 0, arrived = 0;
     int64_t pending = schedule(m, w, g);
 
     const double per = v[s->casualty];
@@ -251,6 +293,11 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     const double b = s->non_battle != DP_NONE ? v[s->non_battle] : 0;
     const double p_killed = 1.0 / (1.0 + v[s->wounded_per_killed]);
     const double f = m->has_rtd ? v[s->rtd_fraction] : 0;
+    /* a casualty returns with probability q: wounded, then back */
+    const double q = (1.0 - p_killed) * f;
+    /* a day's mean stays fixed through a phase in absolute mode without
+     * dispersion: its Poisson draws can come from tables */
+    const bool fixed_mean = !s->proportional && k == 0;
 
     for (size_t j = 0; j < ns; j++) w->level[j] = at_most(s->strength.x[j], N0);
     for (size_t j = 0; j < nc; j++) w->level[ns + j] = at_least(s->casualties.x[j], N0);
@@ -258,9 +305,15 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     size_t unmet = ns + nc;
     for (size_t j = 0; j < m->n_levels; j++) o->day[j] = 0;
 
-    int64_t A = N0, cum_kw = 0;
+    /* cum_c: killed + wounded; cum_stay: casualties that do not return
+     * (killed, or wounded for good), split into killed and wounded once at
+     * the end: each is killed with probability p_killed / (1 - q)
+     * independently of everything else, so one binomial draw of the total
+     * has the law of the daily splits (exact in law, and cheaper). */
+    int64_t A = N0, cum_c = 0, cum_stay = 0;
     double intensity = 1.0;
     size_t ph = 0, ev = 0;
+    int phase_end = s->n_phases ? w->phases[0].from : H + 1;
     int t;
     o->N0 = N0;
     o->weight = 1.0;
@@ -282,37 +335,50 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
             A -= out;
             rotated += out;
         }
-        while (ph < s->n_phases && w->phases[ph].from <= t)
-            intensity = w->phases[ph++].intensity;
+        if (t >= phase_end) {
+            while (ph < s->n_phases && w->phases[ph].from <= t)
+                intensity = w->phases[ph++].intensity;
+            phase_end = ph < s->n_phases ? w->phases[ph].from : H + 1;
+        }
 
-        /* 3. combat casualties */
-        int64_t C = 0;
+        /* 3. combat casualties; 5-6 the returning wounded among them.
+         * Poisson thinning: the day's casualties that will return (R) and
+         * the others (N) are independent Poisson counts of means m q and
+         * m (1 - q), so C = N + R is Poisson(m) and R | C is Binomial(C, q).
+         * When C exceeds A it is capped, and R is drawn again from
+         * Binomial(A, q): the law of R given the capped C. */
+        int64_t C = 0, R = 0;
         double mean = s->proportional ? intensity * per * (double)A
                                       : intensity * per;
         if (A > 0 && mean > 0) {
             if (k > 0) mean *= gsl_ran_gamma(r, k, 1.0 / k);
-            C = dp_sample_poisson(g, mean);
-            if (C > A) C = A;
+            int days = phase_end - t;
+            if (q > 0) {
+                R = fixed_mean ? poisson_fixed(&w->tab_r, mean * q, days, g)
+                               : dp_sample_poisson(g, mean * q);
+                C = R + (fixed_mean ? poisson_fixed(&w->tab_c, mean * (1 - q), days, g)
+                                    : dp_sample_poisson(g, mean * (1 - q)));
+                if (C > A) {
+                    C = A;
+                    R = dp_sample_binomial(g, A, q);
+                }
+            } else {
+                C = fixed_mean ? poisson_fixed(&w->tab_c, mean, days, g)
+                               : dp_sample_poisson(g, mean);
+                if (C > A) C = A;
+            }
         }
         /* 4. non-battle losses */
         int64_t B = 0;
         if (b > 0 && A - C > 0) {
-            B = dp_sample_poisson(g, b);
+            B = poisson_fixed(&w->tab_b, b, H - t + 1, g);
             if (B > A - C) B = A - C;
             non_battle += B;
         }
-        /* 5. killed or wounded; 6. return to duty */
-        if (C > 0) {
-            int64_t K = dp_sample_binomial(g, C, p_killed);
-            int64_t W = C - K;
-            cum_kw += C;
-            killed += K;
-            wounded += W;
-            if (W > 0 && f > 0) {
-                int64_t R = dp_sample_binomial(g, W, f);
-                if (R > 0) returns(m, w, g, t, R, &pending);
-            }
-        }
+        cum_c += C;
+        cum_stay += C - R;
+        /* 6. each returning soldier's own delay */
+        if (R > 0) returns(m, w, g, t, R, &pending);
         /* 7. */
         A -= C + B;
 
@@ -321,7 +387,7 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
             for (size_t j = 0; j < ns; j++)
                 if (!o->day[j] && A <= w->level[j]) { o->day[j] = t; unmet--; }
             for (size_t j = ns; j < ns + nc; j++)
-                if (!o->day[j] && cum_kw >= w->level[j]) { o->day[j] = t; unmet--; }
+                if (!o->day[j] && cum_c >= w->level[j]) { o->day[j] = t; unmet--; }
         }
         /* 9. the withdrawal rule: frozen from the end of day t, strength 0 */
         if (A <= rule) {
@@ -338,8 +404,8 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     for (size_t j = 0; j < w->n_reinforcements; j++)
         if (w->reinforcement_day[j] <= o->last) o->reinforced += w->reinforcement_size[j];
     o->returned = arrived - o->reinforced;
-    o->killed = killed;
-    o->wounded = wounded;
+    o->killed = q < 1 ? dp_sample_binomial(g, cum_stay, fmin(1.0, p_killed / (1 - q))) : 0;
+    o->wounded = cum_c - o->killed;
     o->non_battle = non_battle;
     o->rotated = rotated;
 }

@@ -27,6 +27,7 @@ static void alias_empty(dp_alias *t)
     t->n = 0;
     t->prob = NULL;
     t->alias = NULL;
+    t->thresh = NULL;
 }
 
 int dp_alias_init(dp_alias *t, const double *w, size_t n)
@@ -101,9 +102,21 @@ int dp_alias_init(dp_alias *t, const double *w, size_t n)
     }
     free(work);
 
+    /* Acceptance thresholds in units of 2^-64, so a draw compares integers.
+     * A full column's alias is itself, so its threshold does not matter. */
+    uint64_t *thresh = malloc(n * sizeof *thresh);
+    if (!thresh) {
+        free(prob);
+        free(alias);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        thresh[i] = prob[i] >= 1 ? UINT64_MAX : (uint64_t)(prob[i] * 0x1p64);
+
     t->n = n;
     t->prob = prob;
     t->alias = alias;
+    t->thresh = thresh;
     return 0;
 }
 
@@ -111,17 +124,7 @@ void dp_alias_free(dp_alias *t)
 {
     free(t->prob);
     free(t->alias);
+    free(t->thresh);
     alias_empty(t);
 }
 
-size_t dp_alias_sample(const dp_alias *t, dp_pcg64 *g)
-{
-    dp_u128 xn = (dp_u128)dp_pcg64_next(g) * t->n;
-    size_t k = (size_t)(xn >> 64);
-    uint64_t low = (uint64_t)xn;
-    double pk = t->prob[k];
-    /* pk * 2^64 is exact (a power of two), and below 2^64 when pk < 1 */
-    if (pk >= 1 || low < (uint64_t)(pk * 0x1p64))
-        return k;
-    return t->alias[k];
-}

@@ -16,11 +16,12 @@
  * changing the law:
  *  - k is formed as floor(mu) + floor(... + frac(mu) + 0.43), so the rounding
  *    of the transformation is relative to sqrt(mu), not to mu;
- *  - the final test compares with log p(k) written as in C. Loader, "Fast and
- *    accurate computation of binomial probabilities" (2000):
- *    log p(k) = -stirlerr(k) - bd0(k, mu) - log(2 pi k)/2, accurate to about
- *    1e-14 absolute for every mu, where k log mu - mu - log k! loses
- *    log10(mu log mu) digits to cancellation.
+ *  - for k >= 256 the final test compares with log p(k) written as in C.
+ *    Loader, "Fast and accurate computation of binomial probabilities"
+ *    (2000): log p(k) = -stirlerr(k) - bd0(k, mu) - log(2 pi k)/2, accurate
+ *    to about 1e-14 absolute for every mu, where k log mu - mu - log k!
+ *    loses log10(mu log mu) digits to cancellation. Below 256 that loss is
+ *    under 1e-13, and the direct form with tabulated log k! is much cheaper.
  *
  * Out of range: mu < 0 or NaN returns -1; mu > 2^62 (and +inf) returns
  * INT64_MAX. Up to 2^53 k and k - mu are exact in double; beyond, the law is
@@ -29,6 +30,7 @@
 #include <math.h>
 #include <gsl/gsl_sf_gamma.h>
 #include "dp_sample.h"
+#include "logfact.h"
 
 #define LN_SQRT_2PI 0.918938533204672741780329736406
 
@@ -69,6 +71,15 @@ static double bd0(double x, double np, double d)
 /* Sequential search: the smallest k with u < F(k). If u lies above the
  * largest F(k) that double can represent (probability ~1e-16), draw again:
  * that conditions on the representable part, rather than hanging. */
+/* 1/k for the search: a multiply instead of a division on the dependency
+ * chain of each step (k beyond the table, probability < 1e-20 for mu < 10,
+ * divides). */
+#define R4(k) 1.0 / (k), 1.0 / (k + 1), 1.0 / (k + 2), 1.0 / (k + 3)
+static const double recip[48] = {
+    0, 1.0, 1.0 / 2, 1.0 / 3, R4(4), R4(8), R4(12), R4(16), R4(20), R4(24),
+    R4(28), R4(32), R4(36), R4(40), R4(44)};
+#undef R4
+
 static int64_t poisson_inversion(dp_pcg64 *g, double mu)
 {
     double p0 = exp(-mu);
@@ -79,7 +90,7 @@ static int64_t poisson_inversion(dp_pcg64 *g, double mu)
         int64_t k = 0;
         while (u >= F) {
             k++;
-            f *= mu / (double)k;
+            f *= k < 48 ? mu * recip[k] : mu / (double)k;
             double next = F + f;
             if (next == F)
                 goto again;
@@ -102,6 +113,7 @@ static int64_t poisson_ptrs(dp_pcg64 *g, double mu)
     double invalpha = 1.1239 + 1.1328 / (b - 3.4);
     double vr = 0.9277 - 3.6224 / (b - 2);
     double fl = floor(mu), frac = mu - fl;
+    double logmu = 0;   /* log(mu), computed when first needed (mu >= 10) */
 
     for (;;) {
         /* Step 1: U uniform on (-1/2, 1/2), V on (0, 1) */
@@ -125,6 +137,10 @@ static int64_t poisson_ptrs(dp_pcg64 *g, double mu)
         double lp;
         if (k == 0) {
             lp = -mu;
+        } else if (k < DP_LOGFACT_N) {
+            /* small k (so mu < ~300): the direct form loses < 1e-13 */
+            if (logmu == 0) logmu = log(mu);
+            lp = (double)k * logmu - mu - dp_logfact[k];
         } else {
             double x = (double)k;
             lp = -stirlerr(x) - bd0(x, mu, kd - frac) - LN_SQRT_2PI
