@@ -56,8 +56,13 @@ typedef struct dp_work {
     int64_t *reinforcement_size;
     size_t n_reinforcements;
     dp_poisson_table tab_c, tab_r, tab_b;   /* fixed-mean Poisson tables */
+    dp_pcg64 g2;             /* the trajectory's second stream (return delays) */
     dp_outcome out;
 } dp_work;
+
+/* Stream index bit of a trajectory's second stream (SPEC 1.6 still holds:
+ * it depends only on the seed and the trajectory). */
+#define DP_SECOND_STREAM (UINT64_C(1) << 63)
 
 int dp_model_init(dp_model *m, const dp_scenario *s);
 void dp_model_free(dp_model *m);

@@ -238,19 +238,25 @@ static void returns(const dp_model *m, dp_work *w, dp_pcg64 *g, int t,
         }
         return;
     }
-    /* a local copy of the generator stays in registers: through g, every
-     * draw would store the 128-bit state and load it back in halves, which
-     * the processor cannot forward (a stall per soldier) */
-    dp_pcg64 local = *g;
-    int64_t due = 0;
-    for (int64_t j = 0; j < n; j++) {
-        int d = (int)dp_alias_sample(&m->delay, &local) + 1;
-        if (t + d <= H) {
-            w->arrive[t + d]++;
-            due++;
-        }
+    /* Soldiers alternate between the trajectory's stream and its second
+     * stream (w->g2), so two independent generator steps run side by side
+     * instead of one long chain of 128-bit multiplies. Local copies stay in
+     * registers: through the pointers every draw would store the state and
+     * load it back in halves, which the processor cannot forward. */
+    dp_pcg64 a = *g, b = w->g2;
+    int64_t due = 0, j = 0;
+    for (; j + 1 < n; j += 2) {
+        int d1 = (int)dp_alias_sample(&m->delay, &a) + 1;
+        int d2 = (int)dp_alias_sample(&m->delay, &b) + 1;
+        if (t + d1 <= H) { w->arrive[t + d1]++; due++; }
+        if (t + d2 <= H) { w->arrive[t + d2]++; due++; }
     }
-    *g = local;
+    if (j < n) {
+        int d = (int)dp_alias_sample(&m->delay, &a) + 1;
+        if (t + d <= H) { w->arrive[t + d]++; due++; }
+    }
+    *g = a;
+    w->g2 = b;
     *pending += due;
 }
 
@@ -280,6 +286,9 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     const size_t ns = m->n_strength, nc = m->n_casualties;
 
     dp_rng_stream(g, seed, i);
+    /* trajectory i's second stream: indices with the top bit set are never
+     * trajectories, so it is unrelated to every trajectory's first stream */
+    if (m->has_rtd && m->delay_fixed == 0) dp_rng_stream(&w->g2, seed, i | DP_SECOND_STREAM);
     memset(w->arrive, 0, ((size_t)H + 2) * sizeof *w->arrive);
     dp_params_draw(s, m->draws, r, w->v);
     const double *v = w->v;
