@@ -50,6 +50,9 @@ $(BUILD)/tests/%.o: tests/%.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -DDP_SOURCE_DIR='"$(CURDIR)"' -MMD -MP -c -o $@ $<
 
+$(BUILD)/deplete: $(MAIN_OBJ) $(LIB_OBJ)
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BUILD)/tests/run-tests: $(TEST_OBJ) $(LIB_OBJ)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(TEST_LIBS)
 
@@ -73,11 +76,14 @@ sanitize:
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
 	    build-san/tests/run-tests $(TEST_ARGS)
 
+# The end-to-end tests run an instrumented binary too, so main, cli, csv and
+# report count.
 coverage:
 	@rm -rf build-cov
 	@$(MAKE) --no-print-directory BUILD=build-cov OPT=-O0 \
-	    EXTRA_CFLAGS='--coverage' EXTRA_LDFLAGS='--coverage' build-cov/tests/run-tests
-	build-cov/tests/run-tests $(TEST_ARGS) >/dev/null
+	    EXTRA_CFLAGS='--coverage' EXTRA_LDFLAGS='--coverage' \
+	    build-cov/tests/run-tests build-cov/deplete
+	DEPLETE_BIN=$(CURDIR)/build-cov/deplete build-cov/tests/run-tests $(TEST_ARGS) >/dev/null
 	@sh tests/coverage.sh build-cov
 
 bench: bin/deplete

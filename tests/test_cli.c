@@ -13,7 +13,14 @@
 
 TestSuite(cli, .timeout = 120);
 
-#define BIN DP_SOURCE_DIR "/bin/deplete"
+/* The binary under test: $DEPLETE_BIN (make coverage sets it to an
+ * instrumented build), else the repository's bin/deplete. */
+static const char *bin(void)
+{
+    const char *b = getenv("DEPLETE_BIN");
+    return b && *b ? b : DP_SOURCE_DIR "/bin/deplete";
+}
+#define BIN "%s"
 #define SCEN DP_SOURCE_DIR "/scenarios/"
 
 static char *slurp(const char *path)
@@ -65,13 +72,16 @@ static char *tmpdir(void)
 Test(cli, help_and_version)
 {
     char *out, *err;
-    cr_assert_eq(run(BIN " --help", &out, &err), 0);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, BIN " --help", bin());
+    cr_assert_eq(run(cmd, &out, &err), 0);
     cr_assert_not_null(strstr(out, "Usage: deplete run"));
     cr_assert_not_null(strstr(out, "--trajectories"));
     cr_assert_not_null(strstr(out, "uniform(a, b)"), "help lists the distributions");
     cr_assert_str_empty(err);
     free(out); free(err);
-    cr_assert_eq(run(BIN " --version", &out, NULL), 0);
+    snprintf(cmd, sizeof cmd, BIN " --version", bin());
+    cr_assert_eq(run(cmd, &out, NULL), 0);
     cr_assert_eq(strncmp(out, "deplete ", 8), 0);
     free(out);
 }
@@ -84,7 +94,7 @@ Test(cli, usage_errors_exit_2)
                          " run -s -3 " SCEN "isw-linear.yaml", " run -j " , " run --set nokey " SCEN "isw-linear.yaml"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char cmd[512];
-        snprintf(cmd, sizeof cmd, BIN "%s", bad[i]);
+        snprintf(cmd, sizeof cmd, BIN "%s", bin(), bad[i]);
         cr_assert_eq(run(cmd, NULL, &err), 2, "%s", cmd);
         cr_assert_not_null(strstr(err, "deplete: "), "%s: %s", cmd, err);
         free(err);
@@ -96,7 +106,7 @@ Test(cli, usage_errors_exit_2)
 Test(cli, isw_linear_median_in_csv)
 {
     char *dir = tmpdir(), cmd[1024], *out;
-    snprintf(cmd, sizeof cmd, BIN " run -q -n 20000 -o %s " SCEN "isw-linear.yaml", dir);
+    snprintf(cmd, sizeof cmd, BIN " run -q -n 20000 -o %s " SCEN "isw-linear.yaml", bin(), dir);
     cr_assert_eq(run(cmd, &out, NULL), 0);
     cr_assert_str_empty(out, "-q: nothing on stdout");
     free(out);
@@ -129,7 +139,7 @@ Test(cli, strength_fan_exact_small_force)
 {
     char *dir = tmpdir(), cmd[1024];
     snprintf(cmd, sizeof cmd, BIN " run -q -n 20000 --set force.initial=2000 -o %s "
-             SCEN "isw-linear.yaml", dir);
+             SCEN "isw-linear.yaml", bin(), dir);
     cr_assert_eq(run(cmd, NULL, NULL), 0);
     char p[512];
     snprintf(p, sizeof p, "%s/strength.csv", dir);
@@ -149,7 +159,7 @@ Test(cli, byte_identical_across_threads)
     for (int k = 0; k < 4; k++) {
         char *dir = tmpdir(), cmd[1024];
         snprintf(cmd, sizeof cmd, BIN " run -q -n 30000 -s 42 %s -o %s " SCEN "kursk-2025.yaml "
-                 SCEN "isw-linear.yaml", jobs[k], dir);
+                 SCEN "isw-linear.yaml", bin(), jobs[k], dir);
         cr_assert_eq(run(cmd, NULL, NULL), 0);
         for (int f = 0; f < 3; f++) {
             char p[512];
@@ -173,7 +183,7 @@ Test(cli, set_overrides_a_field)
 {
     char *dir = tmpdir(), cmd[1024];
     snprintf(cmd, sizeof cmd, BIN " run -q -n 20000 --set casualties.per_day=46 -o %s "
-             SCEN "isw-linear.yaml", dir);
+             SCEN "isw-linear.yaml", bin(), dir);
     cr_assert_eq(run(cmd, NULL, NULL), 0);
     char p[512];
     snprintf(p, sizeof p, "%s/percentiles.csv", dir);
@@ -190,7 +200,7 @@ Test(cli, bad_scenario_exit_2)
     char *path = th_write_temp("bad.yaml",
         "start: 2025-02-30\nforce:\n  initial: 1000\ncasualties:\n  per_dya: 5\n");
     char *dir = tmpdir(), cmd[1024], *err;
-    snprintf(cmd, sizeof cmd, BIN " run -o %s %s", dir, path);
+    snprintf(cmd, sizeof cmd, BIN " run -o %s %s", bin(), dir, path);
     cr_assert_eq(run(cmd, NULL, &err), 2);
     char want[600];
     snprintf(want, sizeof want, "%s:1:8: ", path);
@@ -202,11 +212,11 @@ Test(cli, bad_scenario_exit_2)
     snprintf(p, sizeof p, "%s/summary.csv", dir);
     cr_assert_null(fopen(p, "r"), "nothing simulated");
     free(err);
-    snprintf(cmd, sizeof cmd, BIN " check %s", path);
+    snprintf(cmd, sizeof cmd, BIN " check %s", bin(), path);
     cr_assert_eq(run(cmd, NULL, NULL), 2);
-    snprintf(cmd, sizeof cmd, BIN " check " SCEN "kursk-2025.yaml");
+    snprintf(cmd, sizeof cmd, BIN " check " SCEN "kursk-2025.yaml", bin());
     cr_assert_eq(run(cmd, NULL, NULL), 0);
-    snprintf(cmd, sizeof cmd, BIN " run -o %s /nonexistent/x.yaml", dir);
+    snprintf(cmd, sizeof cmd, BIN " run -o %s /nonexistent/x.yaml", bin(), dir);
     cr_assert_eq(run(cmd, NULL, NULL), 2, "missing file");
     th_rmdir(dir);
     free(dir);
@@ -217,7 +227,7 @@ Test(cli, bad_scenario_exit_2)
 Test(cli, unwritable_output_exit_1)
 {
     char cmd[1024], *err;
-    snprintf(cmd, sizeof cmd, BIN " run -q -n 1000 -o /proc/deplete-cannot " SCEN "isw-linear.yaml");
+    snprintf(cmd, sizeof cmd, BIN " run -q -n 1000 -o /proc/deplete-cannot " SCEN "isw-linear.yaml", bin());
     cr_assert_eq(run(cmd, NULL, &err), 1);
     cr_assert_not_null(strstr(err, "cannot write"), "%s", err);
     free(err);
@@ -227,7 +237,7 @@ Test(cli, unwritable_output_exit_1)
 Test(cli, all_shipped_scenarios_run)
 {
     char *dir = tmpdir(), cmd[2048], *err;
-    snprintf(cmd, sizeof cmd, BIN " run -q -n 2000 -o %s " SCEN "*.yaml " SCEN "examples/*.yaml", dir);
+    snprintf(cmd, sizeof cmd, BIN " run -q -n 2000 -o %s " SCEN "*.yaml " SCEN "examples/*.yaml", bin(), dir);
     int st = run(cmd, NULL, &err);
     cr_assert_eq(st, 0, "%s", err);
     free(err);
