@@ -27,6 +27,12 @@ typedef struct dp_model {
     dp_draw *draws;          /* one per scenario param */
     /* per-soldier return delay in days: outcome k-1 is a delay of k days
      * (k = 1..H-1); outcome H-1 means "after the horizon" */
+    /* observations within the horizon (SPEC 2.3): their distinct days,
+     * sorted, and each observation's slot among them */
+    size_t n_obs, n_obs_days;
+    int *obs_day;
+    size_t *obs_slot;
+    const dp_observation **obs;
     bool has_rtd;
     dp_alias delay;
     int delay_fixed;         /* > 0 when the delay is one value: no draw */
@@ -57,6 +63,9 @@ typedef struct dp_work {
     size_t n_reinforcements;
     dp_poisson_table tab_c, tab_r, tab_b;   /* fixed-mean Poisson tables */
     dp_pcg64 g2;             /* the trajectory's second stream (return delays) */
+    /* per observation day: cumulative casualties, non-returning casualties,
+     * killed, and strength at the end of that day */
+    int64_t *obs_c, *obs_stay, *obs_killed, *obs_A;
     dp_outcome out;
 } dp_work;
 

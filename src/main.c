@@ -17,6 +17,7 @@
 #include "dp_model.h"
 #include "dp_report.h"
 #include "dp_scenario.h"
+#include "dp_stats.h"
 
 #ifndef DP_VERSION
 #define DP_VERSION "0.0.0"
@@ -52,7 +53,8 @@ static int simulate(const dp_scenario *s, const dp_opts *o, bool show,
                     dp_model *m, dp_accum *a, uint64_t *seed)
 {
     if (dp_model_init(m, s) != 0) return -1;
-    bool weighted = false;   /* observations: calibration weights (not yet) */
+    /* observations weigh each trajectory by its likelihood (SPEC 2.3) */
+    bool weighted = m->n_obs > 0;
     if (dp_accum_init(a, m, weighted) != 0) return -1;
     progress p = {s->name, omp_get_wtime(), false};
     dp_run run = {
@@ -74,6 +76,14 @@ static int simulate(const dp_scenario *s, const dp_opts *o, bool show,
                 a->days ? 1e9 * secs / (double)a->days : 0.0, secs > 0 ? (double)a->n / secs : 0.0);
     }
     dp_accum_finish(a);
+    if (weighted) {
+        double ess = dp_stats_ess(a->mass, a->mass2, a->unit);
+        if (ess < 0.01 * (double)a->n)
+            fprintf(stderr, "deplete: warning: %s: the observations leave an effective "
+                    "sample of %.1f of %" PRIu64 " trajectories (below 1%%): the weighted "
+                    "figures rest on few trajectories; run more, or check the "
+                    "observations and their errors\n", s->file, ess, a->n);
+    }
     return 0;
 }
 
@@ -87,15 +97,12 @@ static int print_diags(dp_diags *dg)
 
 static int check_unsupported(dp_scenario *s, dp_diags *dg)
 {
-    /* SPEC 2.3 and 2.4 are parsed but not simulated yet: refuse rather than
-     * report numbers that silently ignore them */
-    if (s->n_observations)
-        dp_diag_add(dg, DP_ERROR, s->observations[0].pos,
-                    "observations: calibration to reported figures is not implemented yet");
+    /* SPEC 2.4 is parsed but not simulated yet: refuse rather than report
+     * numbers that silently ignore it */
     if (s->n_correlations)
         dp_diag_add(dg, DP_ERROR, s->correlations[0].pos,
                     "correlations: rank correlations are not implemented yet");
-    return (s->n_observations || s->n_correlations) ? -1 : 0;
+    return s->n_correlations ? -1 : 0;
 }
 
 int main(int argc, char **argv)

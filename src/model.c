@@ -72,6 +72,43 @@ static int build_delay_table(dp_model *m)
     return rc;
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* The observations dated within 1..H (the loader warned about the others),
+ * their distinct days in order, and where each one reads its figures. */
+static int compile_observations(dp_model *m)
+{
+    const dp_scenario *s = m->s;
+    size_t n = s->n_observations;
+    m->obs_day = calloc(n + 1, sizeof *m->obs_day);
+    m->obs_slot = calloc(n + 1, sizeof *m->obs_slot);
+    m->obs = calloc(n + 1, sizeof *m->obs);
+    if (!m->obs_day || !m->obs_slot || !m->obs) return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const dp_observation *o = &s->observations[i];
+        if (o->day < 1 || o->day > m->H) continue;
+        m->obs[k] = o;
+        m->obs_day[k++] = (int)o->day;
+    }
+    m->n_obs = k;
+    qsort(m->obs_day, k, sizeof *m->obs_day, cmp_int);
+    size_t d = 0;
+    for (size_t i = 0; i < k; i++)
+        if (d == 0 || m->obs_day[d - 1] != m->obs_day[i]) m->obs_day[d++] = m->obs_day[i];
+    m->n_obs_days = d;
+    for (size_t i = 0; i < k; i++) {
+        size_t j = 0;
+        while (m->obs_day[j] != (int)m->obs[i]->day) j++;
+        m->obs_slot[i] = j;
+    }
+    return 0;
+}
+
 int dp_model_init(dp_model *m, const dp_scenario *s)
 {
     memset(m, 0, sizeof *m);
@@ -84,6 +121,10 @@ int dp_model_init(dp_model *m, const dp_scenario *s)
     m->draws = calloc(s->n_params ? s->n_params : 1, sizeof *m->draws);
     if (!m->draws) return -1;
     dp_params_compile(s, m->draws);
+    if (compile_observations(m) != 0) {
+        dp_model_free(m);
+        return -1;
+    }
     m->has_rtd = s->rtd_fraction != DP_NONE && s->has_rtd_delay;
     if (m->has_rtd && build_delay_table(m) != 0) {
         dp_model_free(m);
@@ -95,6 +136,9 @@ int dp_model_init(dp_model *m, const dp_scenario *s)
 void dp_model_free(dp_model *m)
 {
     free(m->draws);
+    free(m->obs_day);
+    free(m->obs_slot);
+    free(m->obs);
     dp_alias_free(&m->delay);
     memset(m, 0, sizeof *m);
 }
@@ -113,6 +157,15 @@ int dp_work_init(dp_work *w, const dp_model *m)
     w->reinforcement_size = calloc(s->n_reinforcements + 1, sizeof *w->reinforcement_size);
     w->out.day = calloc(m->n_levels + 1, sizeof *w->out.day);
     w->out.A = calloc(days, sizeof *w->out.A);
+    size_t no = m->n_obs_days + 1;
+    w->obs_c = calloc(no, sizeof *w->obs_c);
+    w->obs_stay = calloc(no, sizeof *w->obs_stay);
+    w->obs_killed = calloc(no, sizeof *w->obs_killed);
+    w->obs_A = calloc(no, sizeof *w->obs_A);
+    if (!w->obs_c || !w->obs_stay || !w->obs_killed || !w->obs_A) {
+        dp_work_free(w);
+        return -1;
+    }
     /* reserve the largest tables now: no allocation while simulating */
     dp_poisson_table *tabs[] = {&w->tab_c, &w->tab_r, &w->tab_b};
     for (int j = 0; j < 3; j++) {
@@ -144,6 +197,10 @@ void dp_work_free(dp_work *w)
     free(w->reinforcement_size);
     free(w->out.day);
     free(w->out.A);
+    free(w->obs_c);
+    free(w->obs_stay);
+    free(w->obs_killed);
+    free(w->obs_A);
     dp_poisson_table_free(&w->tab_c);
     dp_poisson_table_free(&w->tab_r);
     dp_poisson_table_free(&w->tab_b);
@@ -260,6 +317,31 @@ static void returns(const dp_model *m, dp_work *w, dp_pcg64 *g, int t,
     *pending += due;
 }
 
+/* ln(x + 1) - ln(obs + 1), squared over twice the error's variance. */
+static double misfit(double sim, double obs, double error)
+{
+    if (isnan(obs)) return 0;
+    double d = log1p(sim) - log1p(obs);
+    return d * d / (2 * error * error);
+}
+
+/* SPEC 2.3: the product over reported figures of
+ * exp(-(ln(sim + 1) - ln(obs + 1))^2 / (2 error^2)). */
+static double observation_weight(const dp_model *m, const dp_work *w)
+{
+    double sum = 0;
+    for (size_t i = 0; i < m->n_obs; i++) {
+        const dp_observation *o = m->obs[i];
+        size_t j = m->obs_slot[i];
+        double killed = (double)w->obs_killed[j], all = (double)w->obs_c[j];
+        sum += misfit(killed, o->killed, o->error) +
+               misfit(all - killed, o->wounded, o->error) +
+               misfit(all, o->casualties, o->error) +
+               misfit((double)w->obs_A[j], o->strength, o->error);
+    }
+    return exp(-sum);
+}
+
 /* A Poisson draw whose mean stays mu for `days` more draws: from a guide
  * table when building it costs less than the draws it serves, else PTRS.
  * The choice depends on (mu, days) only, never on what the thread's table
@@ -323,6 +405,8 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     double intensity = 1.0;
     size_t ph = 0, ev = 0;
     int phase_end = s->n_phases ? w->phases[0].from : H + 1;
+    size_t ob = 0;
+    int next_obs = m->n_obs_days ? m->obs_day[0] : H + 1;
     int t;
     o->N0 = N0;
     o->weight = 1.0;
@@ -399,12 +483,20 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
                 if (!o->day[j] && cum_c >= w->level[j]) { o->day[j] = t; unmet--; }
         }
         /* 9. the withdrawal rule: frozen from the end of day t, strength 0 */
-        if (A <= rule) {
+        bool withdrawn = A <= rule;
+        if (withdrawn) {
             o->day[ns + nc] = t;
-            o->A[t] = 0;
-            break;
+            A = 0;
         }
         o->A[t] = A;
+        if (t == next_obs) {   /* figures as they stand at the end of the day */
+            w->obs_c[ob] = cum_c;
+            w->obs_stay[ob] = cum_stay;
+            w->obs_A[ob] = A;
+            ob++;
+            next_obs = ob < m->n_obs_days ? m->obs_day[ob] : H + 1;
+        }
+        if (withdrawn) break;
         /* nobody left and nobody to come: nothing can change any more */
         if (A == 0 && pending == 0) break;
     }
@@ -413,8 +505,23 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     for (size_t j = 0; j < w->n_reinforcements; j++)
         if (w->reinforcement_day[j] <= o->last) o->reinforced += w->reinforcement_size[j];
     o->returned = arrived - o->reinforced;
-    o->killed = q < 1 ? dp_sample_binomial(g, cum_stay, fmin(1.0, p_killed / (1 - q))) : 0;
+    /* observation days after the loop stopped: nothing changed since */
+    for (; ob < m->n_obs_days; ob++) {
+        w->obs_c[ob] = cum_c;
+        w->obs_stay[ob] = cum_stay;
+        w->obs_A[ob] = 0;
+    }
+    /* killed among the non-returning casualties, day range by day range */
+    const double p_stay_killed = q < 1 ? fmin(1.0, p_killed / (1 - q)) : 0;
+    int64_t killed = 0, stay = 0;
+    for (size_t j = 0; j < m->n_obs_days; j++) {
+        killed += dp_sample_binomial(g, w->obs_stay[j] - stay, p_stay_killed);
+        stay = w->obs_stay[j];
+        w->obs_killed[j] = killed;
+    }
+    o->killed = killed + dp_sample_binomial(g, cum_stay - stay, p_stay_killed);
     o->wounded = cum_c - o->killed;
+    o->weight = m->n_obs ? observation_weight(m, w) : 1.0;
     o->non_battle = non_battle;
     o->rotated = rotated;
 }
