@@ -14,7 +14,7 @@
 
 static const char usage_text[] =
 "Usage: deplete run [options] SCENARIO...   simulate one or more scenarios\n"
-"       deplete check [--set KEY=VALUE] SCENARIO...   validate only\n"
+"       deplete check [--set ...] [--sweep ...] SCENARIO...   validate only\n"
 "       deplete --help | --version\n"
 "\n"
 "Forecasts when a military force will be depleted, and how sure that is:\n"
@@ -33,6 +33,17 @@ static const char usage_text[] =
 "      --set KEY=VALUE    override a scenario field, e.g.\n"
 "                         --set casualties.per_day=80\n"
 "                         --set 'reinforcements.0.size=500 to 900'\n"
+"      --sweep KEY=V1,V2,...\n"
+"                         one scenario per value (repeat for the cartesian\n"
+"                         product), named after its values; commas inside\n"
+"                         (), [] or quotes do not split:\n"
+"                         --sweep casualties.per_day=80,100,120\n"
+"                         --sweep 'casualties.per_day=uniform(60, 90),70 to 110'\n"
+"      --precision DAYS   add trajectories (10000, then doubling; -n or the\n"
+"                         scenario's count is the cap) until every percentile's\n"
+"                         confidence interval reaches at most DAYS either side\n"
+"                         of it; a percentile not reached is settled when P(met)\n"
+"                         is surely below it\n"
 "  -q, --quiet            no table on stdout, no progress bar\n"
 "      --progress         progress bar on stderr even when not a terminal\n"
 "      --no-progress      no progress bar\n"
@@ -92,7 +103,18 @@ static bool parse_seed(const char *s, uint64_t *out)
     return true;
 }
 
-enum { OPT_SET = 256, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_TIMING };
+/* DAYS for --precision: a finite number >= 0. */
+static bool parse_days(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || *end || errno || !isfinite(v) || !(v >= 0)) return false;
+    *out = v;
+    return true;
+}
+
+enum { OPT_SET = 256, OPT_SWEEP, OPT_PRECISION, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_TIMING };
 
 int dp_cli_parse(int argc, char **argv, dp_opts *o, FILE *err)
 {
@@ -102,6 +124,8 @@ int dp_cli_parse(int argc, char **argv, dp_opts *o, FILE *err)
         {"threads", required_argument, NULL, 'j'},
         {"output", required_argument, NULL, 'o'},
         {"set", required_argument, NULL, OPT_SET},
+        {"sweep", required_argument, NULL, OPT_SWEEP},
+        {"precision", required_argument, NULL, OPT_PRECISION},
         {"quiet", no_argument, NULL, 'q'},
         {"progress", no_argument, NULL, OPT_PROGRESS},
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
@@ -113,7 +137,8 @@ int dp_cli_parse(int argc, char **argv, dp_opts *o, FILE *err)
     o->outdir = "out";
     o->progress = -1;
     o->sets = calloc((size_t)argc + 1, sizeof *o->sets);
-    if (!o->sets) return fail(err, "%s%s", "out of memory", "");
+    o->sweeps = calloc((size_t)argc + 1, sizeof *o->sweeps);
+    if (!o->sets || !o->sweeps) return fail(err, "%s%s", "out of memory", "");
 
     opterr = 0;
     int c;
@@ -166,6 +191,29 @@ int dp_cli_parse(int argc, char **argv, dp_opts *o, FILE *err)
                 return fail(err, "--set: '%s' is not KEY=VALUE%s", arg, "");
             o->sets[o->n_sets++] = arg;
             break;
+        case OPT_SWEEP: {
+            char why[256];
+            dp_sweep *sw = &o->sweeps[o->n_sweeps];
+            if (dp_sweep_parse(arg, sw, why, sizeof why) != 0)
+                return fail(err, "--sweep: '%s': %s", arg, why);
+            o->n_sweeps++;
+            for (size_t i = 0; i + 1 < o->n_sweeps; i++)
+                if (!strcmp(o->sweeps[i].key, sw->key))
+                    return fail(err, "--sweep: '%s' is swept twice (list all its values in one --sweep)%s",
+                                sw->key, "");
+            if (!dp_sweep_count(o->sweeps, o->n_sweeps, DP_SWEEP_MAX)) {
+                char max[32];
+                snprintf(max, sizeof max, "%d", DP_SWEEP_MAX);
+                return fail(err, "--sweep: more than %s combinations of values per scenario%s",
+                            max, "");
+            }
+            break;
+        }
+        case OPT_PRECISION:
+            if (!parse_days(arg, &o->precision))
+                return fail(err, "--precision: '%s' is not a number of days >= 0%s", arg, "");
+            o->have_precision = true;
+            break;
         case 'q': o->quiet = true; break;
         case OPT_PROGRESS: o->progress = 1; break;
         case OPT_NO_PROGRESS: o->progress = 0; break;
@@ -191,4 +239,8 @@ void dp_opts_free(dp_opts *o)
 {
     free(o->sets);
     o->sets = NULL;
+    for (size_t i = 0; o->sweeps && i < o->n_sweeps; i++) dp_sweep_free(&o->sweeps[i]);
+    free(o->sweeps);
+    o->sweeps = NULL;
+    o->n_sweeps = 0;
 }

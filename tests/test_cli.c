@@ -244,3 +244,210 @@ Test(cli, all_shipped_scenarios_run)
     th_rmdir(dir);
     free(dir);
 }
+
+/* ---- --precision and --sweep ------------------------------------------- */
+
+static char *slurp_in(const char *dir, const char *name)
+{
+    char p[512];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    char *s = slurp(p);
+    cr_assert_not_null(s, "%s", p);
+    return s;
+}
+
+static size_t count_of(const char *s, const char *what)
+{
+    size_t n = 0;
+    for (const char *p = s; (p = strstr(p, what)); p += strlen(what)) n++;
+    return n;
+}
+
+Test(cli, help_lists_sweep_and_precision)
+{
+    char *out, cmd[512];
+    snprintf(cmd, sizeof cmd, BIN " --help", bin());
+    cr_assert_eq(run(cmd, &out, NULL), 0);
+    cr_assert_not_null(strstr(out, "--sweep KEY=V1,V2"));
+    cr_assert_not_null(strstr(out, "--precision DAYS"));
+    free(out);
+}
+
+/* Syntax problems of both options are usage errors naming the option. */
+Test(cli, sweep_and_precision_usage_errors)
+{
+    const char *bad[][2] = {
+        {"--sweep casualties.per_day", "--sweep"},
+        {"--sweep =1,2", "--sweep"},
+        {"--sweep casualties.per_day=", "no values"},
+        {"--sweep casualties.per_day=1,,2", "empty"},
+        {"--sweep 'casualties.per_day=uniform(1, 2'", "unclosed"},
+        {"--sweep casualties.per_day=1,2 --sweep casualties.per_day=3", "swept twice"},
+        {"--sweep force.initial=1,2,3,4,5,6,7,8,9,10 --sweep casualties.per_day=1,2,3,4,5,6,7,8,9,10 "
+         "--sweep casualties.dispersion=1,2,3,4,5,6,7,8,9,10,11", "combinations"},
+        {"--precision", "needs a value"},
+        {"--precision -1", "--precision"},
+        {"--precision two", "--precision"},
+        {"--precision inf", "--precision"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char cmd[1024], *err;
+        snprintf(cmd, sizeof cmd, BIN " run -q " SCEN "isw-linear.yaml %s", bin(), bad[i][0]);
+        cr_assert_eq(run(cmd, NULL, &err), 2, "%s", cmd);
+        cr_assert_not_null(strstr(err, bad[i][1]), "%s: %s", cmd, err);
+        cr_assert(starts(err, "deplete: "), "%s", err);
+        free(err);
+    }
+}
+
+/* A parsed percentiles.csv row: day, ci_low_day, ci_high_day (0: empty). */
+static bool pct_row(const char *line, const char *prefix, int *day, int *lo, int *hi)
+{
+    if (!starts(line, prefix)) return false;
+    /* percentile,day,date,ci_low_day,ci_low_date,ci_high_day,... */
+    const char *p = line + strlen(prefix);
+    int field = 0;
+    *day = *lo = *hi = 0;
+    for (; *p && *p != '\n'; field++) {
+        int v = atoi(p);
+        if (field == 1) *day = v;
+        if (field == 3) *lo = v;
+        if (field == 5) *hi = v;
+        while (*p && *p != ',' && *p != '\n') p++;
+        if (*p == ',') p++;
+    }
+    return true;
+}
+
+/* The straight line is settled to 2 days long before the cap of 1,000,000
+ * (catches a loop that never checks, or checks the wrong figures): every
+ * interval of the output closed and within 2 days either side. */
+Test(cli, precision_stops_early_and_holds)
+{
+    char *dir = tmpdir(), cmd[1024], *err;
+    snprintf(cmd, sizeof cmd, BIN " run -q --precision 2 -o %s " SCEN "isw-linear.yaml", bin(), dir);
+    cr_assert_eq(run(cmd, NULL, &err), 0, "%s", err);
+    cr_assert_not_null(strstr(err, "--precision 2: "), "%s", err);
+    cr_assert_not_null(strstr(err, "(cap 1,000,000)"), "%s", err);
+    free(err);
+    char *sum = slurp_in(dir, "summary.csv");
+    const char *row = strstr(sum, "ISW straight-line projection,casualties,1.0,");
+    cr_assert_not_null(row);
+    long used = atol(row + strlen("ISW straight-line projection,casualties,1.0,"));
+    cr_assert(used >= 10000 && used <= 100000, "used %ld trajectories", used);
+    free(sum);
+    char *csv = slurp_in(dir, "percentiles.csv"), *line = strchr(csv, '\n') + 1;
+    size_t rows = 0;
+    for (; *line; line = strchr(line, '\n') + 1, rows++) {
+        int day, lo, hi;
+        cr_assert(starts(line, "ISW straight-line projection,"), "%.80s", line);
+        const char *p = line;   /* past scenario, measure and level */
+        for (int f = 0; f < 3; f++) p = strchr(p, ',') + 1;
+        cr_assert(pct_row(p, "", &day, &lo, &hi));
+        cr_assert(day > 0 && lo > 0 && hi > 0, "closed: %.80s", line);
+        cr_assert(day - lo <= 2 && hi - day <= 2, "within 2 days: %.80s", line);
+    }
+    cr_assert_eq(rows, 14);
+    free(csv);
+    th_rmdir(dir);
+    free(dir);
+}
+
+/* Growing in fixed rounds (10,000, 20,000, then the cap of 25,000: a
+ * precision no run this size meets) gives the same bytes for 1 and 2
+ * threads, and the same as a plain run of 25,000 (catches rounds that
+ * restart the streams at 0, or a count that depends on timing). */
+Test(cli, precision_byte_identical_across_threads)
+{
+    const char *names[] = {"summary.csv", "percentiles.csv", "strength.csv"};
+    const char *how[] = {"--precision 0 -j 1", "--precision 0 -j 2", "-j 2"};
+    char *csv[3][3];
+    for (int k = 0; k < 3; k++) {
+        char *dir = tmpdir(), cmd[1024], *err;
+        snprintf(cmd, sizeof cmd, BIN " run -q -n 25000 -s 9 %s -o %s " SCEN "kursk-2025.yaml",
+                 bin(), how[k], dir);
+        cr_assert_eq(run(cmd, NULL, &err), 0, "%s", err);
+        if (k < 2)
+            cr_assert_not_null(strstr(err, "not met with the cap of 25,000 trajectories"), "%s", err);
+        free(err);
+        for (int f = 0; f < 3; f++) csv[k][f] = slurp_in(dir, names[f]);
+        th_rmdir(dir);
+        free(dir);
+    }
+    cr_assert_not_null(strstr(csv[0][0], ",25000,"), "the count used is the cap");
+    for (int k = 1; k < 3; k++)
+        for (int f = 0; f < 3; f++)
+            cr_assert_str_eq(csv[0][f], csv[k][f], "%s differs with %s", names[f], how[k]);
+    for (int k = 0; k < 3; k++) for (int f = 0; f < 3; f++) free(csv[k][f]);
+}
+
+/* Median day of "whole contingent killed or wounded" for one scenario. */
+static int median_of(const char *csv, const char *scenario)
+{
+    char want[256];
+    snprintf(want, sizeof want, "\"%s\",casualties,1.0,50,", scenario);
+    const char *p = strstr(csv, want);
+    cr_assert_not_null(p, "%s in\n%s", want, csv);
+    return atoi(p + strlen(want));
+}
+
+/* A 2 x 2 sweep: four scenarios in one set of files, named after their
+ * values, and the medians move the right way (more casualties a day:
+ * earlier; a larger force: later). */
+Test(cli, sweep_two_by_two)
+{
+    char *dir = tmpdir(), cmd[1024];
+    snprintf(cmd, sizeof cmd, BIN " run -q -n 5000 --sweep casualties.per_day=80,100 "
+             "--sweep 'force.initial=11000, 12000' -o %s " SCEN "isw-linear.yaml", bin(), dir);
+    cr_assert_eq(run(cmd, NULL, NULL), 0);
+    char *sum = slurp_in(dir, "summary.csv");
+    const char *name[2][2] = {
+        {"ISW straight-line projection [casualties.per_day=80, force.initial=11000]",
+         "ISW straight-line projection [casualties.per_day=80, force.initial=12000]"},
+        {"ISW straight-line projection [casualties.per_day=100, force.initial=11000]",
+         "ISW straight-line projection [casualties.per_day=100, force.initial=12000]"}};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            char want[256];
+            snprintf(want, sizeof want, "\"%s\",", name[i][j]);
+            cr_assert_eq(count_of(sum, want), 2, "%s: strength 0 and casualties 1.0", want);
+        }
+    cr_assert_eq(count_of(sum, "\n"), 1 + 8, "header and 4 x 2 rows:\n%s", sum);
+    free(sum);
+    char *pct = slurp_in(dir, "percentiles.csv");
+    int med[2][2];
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) med[i][j] = median_of(pct, name[i][j]);
+    /* 11000 / 80 = 137.5, 12000 / 80 = 150, 11000 / 100 = 110, 12000 / 100 = 120 */
+    cr_assert_eq(med[0][0], 138);
+    cr_assert_eq(med[0][1], 150);
+    cr_assert_eq(med[1][0], 110);
+    cr_assert_eq(med[1][1], 120);
+    for (int j = 0; j < 2; j++) cr_assert_lt(med[1][j], med[0][j], "higher rate, earlier");
+    for (int i = 0; i < 2; i++) cr_assert_gt(med[i][1], med[i][0], "larger force, later");
+    free(pct);
+    th_rmdir(dir);
+    free(dir);
+}
+
+/* A bad value is a scenario error, reported as --set's are, once even when
+ * several combinations hold it; nothing is simulated. */
+Test(cli, sweep_bad_value_is_scenario_error)
+{
+    char *dir = tmpdir(), cmd[1024], *err;
+    snprintf(cmd, sizeof cmd, BIN " run -q --sweep 'casualties.per_day=80,uniform(3, 1)' "
+             "--sweep force.initial=11000,12000 -o %s " SCEN "isw-linear.yaml", bin(), dir);
+    cr_assert_eq(run(cmd, NULL, &err), 2);
+    cr_assert_eq(count_of(err, "--set:1:20: error: casualties.per_day: uniform"), 1, "%s", err);
+    free(err);
+    char p[512];
+    snprintf(p, sizeof p, "%s/summary.csv", dir);
+    cr_assert_null(fopen(p, "r"), "nothing simulated");
+    snprintf(cmd, sizeof cmd, BIN " check --sweep casualties.per_day=80,100 " SCEN "isw-linear.yaml",
+             bin());
+    char *out;
+    cr_assert_eq(run(cmd, &out, NULL), 0);
+    cr_assert_not_null(strstr(out, "[casualties.per_day=100]"), "%s", out);
+    free(out);
+    th_rmdir(dir);
+    free(dir);
+}
