@@ -17,6 +17,17 @@
 
 #define DP_WEIGHT_UNIT (UINT64_C(1) << 32)
 
+/* Sensitivity: each uncertain param's quantile u = F(x) falls in one of
+ * DP_SENS_BINS equal bins; per (param, level, bin) the mass and the mass-
+ * weighted sums of the day T and of T^2 (a censored trajectory counts as
+ * T = H + 1), and per (param, level) the day histograms of the lowest and
+ * highest tenth of u. */
+#define DP_SENS_BINS 20
+
+typedef struct dp_sens_cell {
+    dp_u128 mass, sum, sum2;
+} dp_sens_cell;
+
 typedef struct dp_accum {
     int H;
     size_t n_levels;
@@ -34,6 +45,11 @@ typedef struct dp_accum {
     uint64_t *gone;          /* gone[t]: mass whose strength is 0 from day t on
                                 without being simulated (early stop) */
     bool finished;           /* gone folded into fan */
+    size_t n_sens;           /* uncertain params followed (0: no sensitivity) */
+    int *sens_param;         /* their indices in the scenario's param table */
+    dp_sens_cell *sens;      /* [(p * n_levels + l) * DP_SENS_BINS + b] */
+    uint64_t *sens_low;      /* [(p * n_levels + l) * (H + 2) + T], T = 1..H+1 */
+    uint64_t *sens_high;
 } dp_accum;
 
 /* Shapes an empty accumulator for this model (bins cover the largest

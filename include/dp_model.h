@@ -48,6 +48,8 @@ typedef struct dp_outcome {
     /* cumulative counts at the end of the trajectory */
     int64_t killed, wounded, returned, non_battle, rotated, reinforced;
     double weight;           /* 1 without observations */
+    const double *u;         /* per param: its quantile F(x) in (0, 1) (ranks
+                                for sensitivity); NULL when not computed */
 } dp_outcome;
 
 typedef struct dp_work {

@@ -40,11 +40,27 @@ typedef struct dp_measure {
 dp_measure *dp_measures(const dp_result *r, size_t *n);
 void dp_measures_free(dp_measure *m, size_t n);
 
+/* Sensitivity of one measure to one uncertain param (issue 5): the share
+ * of the variance of the day it is met that the param's bins explain (a
+ * first-order Sobol index; censored trajectories count as day H + 1), and
+ * the median day among trajectories whose param lies in its lowest and its
+ * highest tenth (0: not reached by H). */
+typedef struct dp_sensitivity {
+    const char *param;
+    size_t level;            /* index into dp_measures' order */
+    double first_order;      /* NAN when the day does not vary */
+    int low_median, high_median;
+} dp_sensitivity;
+
+/* Every (param, measure) pair, params in table order; NULL on no memory. */
+dp_sensitivity *dp_sensitivities(const dp_result *r, size_t *n);
+
 /* Strength percentile p on day t (1..H): 0 = nobody fit; -1 when it falls in
  * the open top bin (not defined). */
 int64_t dp_strength_percentile(const dp_accum *a, int t, double p);
 
-/* Writes summary.csv, percentiles.csv and strength.csv for all results into
+/* Writes summary.csv, percentiles.csv, strength.csv and sensitivity.csv for
+ * all results into
  * dir (created if needed), each whole or not at all. 0, or -1 with a
  * message in err. */
 int dp_report_csv(const char *dir, const dp_result *r, size_t n, char *err,

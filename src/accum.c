@@ -35,6 +35,21 @@ static double strength_bound(const dp_model *m)
     return hi;
 }
 
+/* Follows every param that is drawn (not fixed), for every level. */
+static int sens_init(dp_accum *a, const dp_model *m)
+{
+    const dp_scenario *s = m->s;
+    a->sens_param = calloc(s->n_params + 1, sizeof *a->sens_param);
+    if (!a->sens_param) return -1;
+    for (size_t i = 0; i < s->n_params; i++)
+        if (m->draws[i].how != DP_DRAW_FIXED) a->sens_param[a->n_sens++] = (int)i;
+    size_t cells = a->n_sens * a->n_levels;
+    a->sens = calloc(cells * DP_SENS_BINS + 1, sizeof *a->sens);
+    a->sens_low = calloc(cells * ((size_t)a->H + 2) + 1, sizeof *a->sens_low);
+    a->sens_high = calloc(cells * ((size_t)a->H + 2) + 1, sizeof *a->sens_high);
+    return a->sens && a->sens_low && a->sens_high ? 0 : -1;
+}
+
 int dp_accum_init(dp_accum *a, const dp_model *m, bool weighted)
 {
     memset(a, 0, sizeof *a);
@@ -57,7 +72,7 @@ int dp_accum_init(dp_accum *a, const dp_model *m, bool weighted)
     a->met = calloc(a->n_levels * days + 1, sizeof *a->met);
     a->fan = calloc(days * (size_t)a->nbins, sizeof *a->fan);
     a->gone = calloc(days + 1, sizeof *a->gone);
-    if (!a->met || !a->fan || !a->gone) {
+    if (!a->met || !a->fan || !a->gone || sens_init(a, m) != 0) {
         dp_accum_free(a);
         return -1;
     }
@@ -69,6 +84,10 @@ void dp_accum_free(dp_accum *a)
     free(a->met);
     free(a->fan);
     free(a->gone);
+    free(a->sens_param);
+    free(a->sens);
+    free(a->sens_low);
+    free(a->sens_high);
     memset(a, 0, sizeof *a);
 }
 
@@ -77,6 +96,25 @@ static inline int bin_of(const dp_accum *a, int64_t A)
     if (A <= 0) return 0;
     int64_t b = 1 + ((A - 1) >> a->shift);
     return b < a->nbins ? (int)b : a->nbins - 1;
+}
+
+static void sens_add(dp_accum *a, const dp_outcome *o, uint64_t mass)
+{
+    const size_t L = a->n_levels, days = (size_t)a->H + 2;
+    for (size_t p = 0; p < a->n_sens; p++) {
+        double u = o->u[a->sens_param[p]];
+        int b = (int)(u * DP_SENS_BINS);
+        b = b < 0 ? 0 : b >= DP_SENS_BINS ? DP_SENS_BINS - 1 : b;
+        uint64_t *tenth = u < 0.1 ? a->sens_low : u >= 0.9 ? a->sens_high : NULL;
+        for (size_t l = 0; l < L; l++) {
+            uint64_t T = o->day[l] > 0 ? (uint64_t)o->day[l] : (uint64_t)a->H + 1;
+            dp_sens_cell *c = &a->sens[(p * L + l) * DP_SENS_BINS + (size_t)b];
+            c->mass += mass;
+            c->sum += (dp_u128)mass * T;
+            c->sum2 += (dp_u128)mass * (T * T);
+            if (tenth) tenth[(p * L + l) * days + T] += mass;
+        }
+    }
 }
 
 void dp_accum_add(dp_accum *a, const dp_outcome *o)
@@ -94,13 +132,14 @@ void dp_accum_add(dp_accum *a, const dp_outcome *o)
     for (int t = 1; t <= o->last; t++)
         fan[(size_t)t * nb + bin_of(a, o->A[t])] += mass;
     if (o->last < a->H) a->gone[o->last + 1] += mass;
+    if (a->n_sens && o->u) sens_add(a, o, mass);
 }
 
 static bool same_shape(const dp_accum *x, const dp_accum *y)
 {
     return x->H == y->H && x->n_levels == y->n_levels && x->nbins == y->nbins &&
-           x->shift == y->shift && x->unit == y->unit && !x->finished &&
-           !y->finished;
+           x->shift == y->shift && x->unit == y->unit && x->n_sens == y->n_sens &&
+           !x->finished && !y->finished;
 }
 
 int dp_accum_merge(dp_accum *into, const dp_accum *from)
@@ -114,6 +153,16 @@ int dp_accum_merge(dp_accum *into, const dp_accum *from)
     for (size_t i = 0; i < into->n_levels * days; i++) into->met[i] += from->met[i];
     for (size_t i = 0; i < days * (size_t)into->nbins; i++) into->fan[i] += from->fan[i];
     for (size_t i = 0; i <= days; i++) into->gone[i] += from->gone[i];
+    size_t cells = into->n_sens * into->n_levels;
+    for (size_t i = 0; i < cells * DP_SENS_BINS; i++) {
+        into->sens[i].mass += from->sens[i].mass;
+        into->sens[i].sum += from->sens[i].sum;
+        into->sens[i].sum2 += from->sens[i].sum2;
+    }
+    for (size_t i = 0; i < cells * (days + 1); i++) {
+        into->sens_low[i] += from->sens_low[i];
+        into->sens_high[i] += from->sens_high[i];
+    }
     return 0;
 }
 

@@ -188,16 +188,6 @@ static int print_diags(dp_diags *dg)
     return rc;
 }
 
-static int check_unsupported(dp_scenario *s, dp_diags *dg)
-{
-    /* SPEC 2.4 is parsed but not simulated yet: refuse rather than report
-     * numbers that silently ignore it */
-    if (s->n_correlations)
-        dp_diag_add(dg, DP_ERROR, s->correlations[0].pos,
-                    "correlations: rank correlations are not implemented yet");
-    return s->n_correlations ? -1 : 0;
-}
-
 int main(int argc, char **argv)
 {
     dp_opts o;
@@ -242,7 +232,6 @@ int main(int argc, char **argv)
         if (status) break;
         sc[i] = dp_scenario_load(o.files[i / combos], sets, n_sets, &dg);
         if (!sc[i]) bad = true;
-        else if (o.cmd == DP_CMD_RUN && check_unsupported(sc[i], &dg) != 0) bad = true;
         if (sc[i] && o.n_sweeps) {
             char *name = dp_sweep_name(sc[i]->name, o.sweeps, o.n_sweeps, c);
             if (!name) status = EXIT_RUN_FAILED;

@@ -120,7 +120,10 @@ int dp_model_init(dp_model *m, const dp_scenario *s)
     m->n_levels = m->n_strength + m->n_casualties + (m->has_rule ? 1 : 0);
     m->draws = calloc(s->n_params ? s->n_params : 1, sizeof *m->draws);
     if (!m->draws) return -1;
-    dp_params_compile(s, m->draws);
+    if (dp_params_compile(s, m->draws) != 0) {
+        dp_model_free(m);
+        return -1;
+    }
     if (compile_observations(m) != 0) {
         dp_model_free(m);
         return -1;
@@ -148,7 +151,8 @@ int dp_work_init(dp_work *w, const dp_model *m)
     const dp_scenario *s = m->s;
     memset(w, 0, sizeof *w);
     size_t days = (size_t)m->H + 2;
-    w->v = calloc(s->n_params ? s->n_params : 1, sizeof *w->v);
+    /* the drawn params, their ranks, then dp_params_draw's scratch */
+    w->v = calloc(s->n_params ? 3 * s->n_params : 1, sizeof *w->v);
     w->arrive = calloc(days, sizeof *w->arrive);
     w->events = calloc(s->n_withdrawals + 1, sizeof *w->events);
     w->phases = calloc(s->n_phases + 1, sizeof *w->phases);
@@ -223,11 +227,14 @@ static int cmp_phase(const void *a, const void *b)
     return (x->order > y->order) - (x->order < y->order);
 }
 
-/* A drawn day as an int; days far outside 1..H are only ever compared. */
-static int as_day(double d, int H)
+/* A drawn (rounded) day as an int. Days outside 1..H are compared, not used
+ * as indices: phases starting before day 1 must keep their order (the latest
+ * start wins), so clamp only far away, where order cannot matter. */
+#define FAR_DAY (1 << 30)
+static int as_day(double d)
 {
-    if (d < -1) return -1;
-    if (d > H + 1) return H + 1;
+    if (d < -FAR_DAY) return -FAR_DAY;
+    if (d > FAR_DAY) return FAR_DAY;
     return (int)d;
 }
 
@@ -249,7 +256,7 @@ static int64_t schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
     for (size_t i = 0; i < s->n_reinforcements; i++) {
         const dp_reinforcement *r = &s->reinforcements[i];
         if (!happens(v[r->chance], g)) continue;
-        int day = as_day(v[r->day], H);
+        int day = as_day(v[r->day]);
         int64_t size = (int64_t)v[r->size];
         if (day >= 1 && day <= H && size > 0) {
             w->arrive[day] += size;
@@ -263,7 +270,7 @@ static int64_t schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
     for (size_t i = 0; i < s->n_withdrawals; i++) {
         const dp_withdrawal *x = &s->withdrawals[i];
         if (!happens(v[x->chance], g)) continue;
-        int day = as_day(v[x->day], H);
+        int day = as_day(v[x->day]);
         if (day < 1 || day > H) continue;
         struct dp_event *e = &w->events[w->n_events++];
         e->day = day;
@@ -275,7 +282,7 @@ static int64_t schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
         qsort(w->events, w->n_events, sizeof *w->events, cmp_event);
 
     for (size_t i = 0; i < s->n_phases; i++) {
-        w->phases[i].from = as_day(v[s->phases[i].from], H);
+        w->phases[i].from = as_day(v[s->phases[i].from]);
         w->phases[i].order = (int)i;
         w->phases[i].intensity = v[s->phases[i].intensity];
     }
@@ -372,7 +379,9 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
      * trajectories, so it is unrelated to every trajectory's first stream */
     if (m->has_rtd && m->delay_fixed == 0) dp_rng_stream(&w->g2, seed, i | DP_SECOND_STREAM);
     memset(w->arrive, 0, ((size_t)H + 2) * sizeof *w->arrive);
-    dp_params_draw(s, m->draws, r, w->v);
+    double *ranks = w->v + s->n_params;
+    dp_params_draw(s, m->draws, r, w->v, w->v + 2 * s->n_params, ranks);
+    o->u = ranks;
     const double *v = w->v;
 
     int64_t N0 = (int64_t)v[s->initial];

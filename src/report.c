@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dp_csv.h"
@@ -96,6 +97,54 @@ int64_t dp_strength_percentile(const dp_accum *a, int t, double p)
     return -1;
 }
 
+/* ---- sensitivity ------------------------------------------------------ */
+
+static int tenth_median(const uint64_t *hist, int H)
+{
+    dp_u128 total = 0, cum = 0;
+    for (int t = 1; t <= H + 1; t++) total += hist[t];
+    if (!total) return 0;
+    dp_pct half = dp_stats_pct(50);
+    for (int t = 1; t <= H; t++) {
+        cum += hist[t];
+        if (hist[t] && dp_stats_reaches(cum, total, half)) return t;
+    }
+    return 0;
+}
+
+dp_sensitivity *dp_sensitivities(const dp_result *r, size_t *n)
+{
+    const dp_accum *a = r->a;
+    const size_t L = a->n_levels, days = (size_t)a->H + 2;
+    dp_sensitivity *out = calloc(a->n_sens * L + 1, sizeof *out);
+    if (!out) return NULL;
+    for (size_t p = 0; p < a->n_sens; p++)
+        for (size_t l = 0; l < L; l++) {
+            const dp_sens_cell *c = &a->sens[(p * L + l) * DP_SENS_BINS];
+            dp_sensitivity *x = &out[p * L + l];
+            long double M = 0, S1 = 0, S2 = 0;
+            for (int b = 0; b < DP_SENS_BINS; b++) {
+                M += (long double)c[b].mass;
+                S1 += (long double)c[b].sum;
+                S2 += (long double)c[b].sum2;
+            }
+            long double mean = M > 0 ? S1 / M : 0, var = M > 0 ? S2 / M - mean * mean : 0;
+            long double between = 0;
+            for (int b = 0; b < DP_SENS_BINS; b++)
+                if (c[b].mass) {
+                    long double mb = (long double)c[b].sum / (long double)c[b].mass - mean;
+                    between += (long double)c[b].mass * mb * mb;
+                }
+            x->param = r->s->params[a->sens_param[p]].path;
+            x->level = l;
+            x->first_order = var > 1e-12L * (mean * mean + 1) ? (double)(between / M / var) : NAN;
+            x->low_median = tenth_median(a->sens_low + (p * L + l) * days, a->H);
+            x->high_median = tenth_median(a->sens_high + (p * L + l) * days, a->H);
+        }
+    *n = a->n_sens * L;
+    return out;
+}
+
 /* ---- CSV ---------------------------------------------------------------- */
 
 static void date_of(const dp_scenario *s, int day, char buf[11])
@@ -122,7 +171,28 @@ static void csv_count(dp_csv *c, const dp_accum *a, double v)
     else dp_csv_fmt(c, "%.0f", v);
 }
 
-static int write_result(dp_csv *sum, dp_csv *pct, dp_csv *str, const dp_result *r)
+static int write_sensitivity(dp_csv *c, const dp_result *r, const dp_measure *m)
+{
+    size_t n;
+    dp_sensitivity *x = dp_sensitivities(r, &n);
+    if (!x) return -1;
+    for (size_t i = 0; i < n; i++) {
+        dp_csv_str(c, r->s->name);
+        dp_csv_str(c, x[i].param);
+        dp_csv_str(c, m[x[i].level].measure);
+        dp_csv_str(c, m[x[i].level].level);
+        if (isnan(x[i].first_order)) dp_csv_empty(c);
+        else dp_csv_fmt(c, "%.4f", x[i].first_order);
+        day_cells(c, r->s, x[i].low_median);
+        day_cells(c, r->s, x[i].high_median);
+        dp_csv_end_row(c);
+    }
+    free(x);
+    return 0;
+}
+
+static int write_result(dp_csv *sum, dp_csv *pct, dp_csv *str, dp_csv *sens,
+                        const dp_result *r)
 {
     const dp_scenario *s = r->s;
     size_t n;
@@ -152,7 +222,9 @@ static int write_result(dp_csv *sum, dp_csv *pct, dp_csv *str, const dp_result *
             dp_csv_end_row(pct);
         }
     }
+    int rc = write_sensitivity(sens, r, m);
     dp_measures_free(m, n);
+    if (rc != 0) return -1;
     for (int t = 1; t <= s->horizon; t++) {
         date_of(s, t, d);
         for (size_t k = 0; k < s->n_percentiles; k++) {
@@ -186,11 +258,17 @@ int dp_report_csv(const char *dir, const dp_result *r, size_t n, char *err,
         "ci_low_day", "ci_low_date", "ci_high_day", "ci_high_date", NULL};
     static const char *const str_cols[] = {
         "scenario", "day", "date", "percentile", "strength", NULL};
-    static const char *const names[] = {"summary.csv", "percentiles.csv", "strength.csv"};
-    dp_csv c[3];
+    static const char *const sens_cols[] = {
+        "scenario", "parameter", "measure", "level", "first_order_index",
+        "low_tenth_median_day", "low_tenth_median_date",
+        "high_tenth_median_day", "high_tenth_median_date", NULL};
+    static const char *const names[] = {"summary.csv", "percentiles.csv", "strength.csv",
+                                        "sensitivity.csv"};
+    enum { NFILES = 4 };
+    dp_csv c[NFILES];
     int opened = 0, rc = 0;
 
-    for (; opened < 3; opened++)
+    for (; opened < NFILES; opened++)
         if (dp_csv_open(&c[opened], dir, names[opened]) != 0) {
             snprintf(err, errsize, "%s/%s: %s", dir, names[opened], strerror(errno));
             rc = -1;
@@ -199,17 +277,18 @@ int dp_report_csv(const char *dir, const dp_result *r, size_t n, char *err,
     header(&c[0], sum_cols);
     header(&c[1], pct_cols);
     header(&c[2], str_cols);
+    header(&c[3], sens_cols);
     for (size_t i = 0; i < n; i++)
-        if (write_result(&c[0], &c[1], &c[2], &r[i]) != 0) {
+        if (write_result(&c[0], &c[1], &c[2], &c[3], &r[i]) != 0) {
             snprintf(err, errsize, "out of memory");
             rc = -1;
             goto out;
         }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < NFILES; k++)
         if (dp_csv_commit(&c[k]) != 0) {
             snprintf(err, errsize, "%s/%s: %s", dir, names[k], strerror(errno));
             rc = -1;
-            for (int j = k + 1; j < 3; j++) dp_csv_abort(&c[j]);
+            for (int j = k + 1; j < NFILES; j++) dp_csv_abort(&c[j]);
             return rc;
         }
     return 0;

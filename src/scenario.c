@@ -26,6 +26,10 @@
  *  - A level or percentile listed twice is a warning. `confidence` may be
  *    written as a percentage (95%), like the levels.
  *  - A correlation with a fixed parameter is a warning (it has no effect).
+ *  - A correlation matrix that is not positive definite is one error per
+ *    group of linked parameters, naming the pairs among a failing set of
+ *    parameters that passes without any one of them, at the first pair
+ *    written. r = 1 or -1 makes it singular, so it is such an error.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -36,8 +40,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+
 #include "dp_date.h"
 #include "dp_expr.h"
+#include "dp_params.h"
 #include "dp_scenario.h"
 #include "scenario_tree.h"
 
@@ -854,6 +862,143 @@ static int corr_param(loader *L, const dp_node *n, const char *ipath)
     return DP_NONE;
 }
 
+/* SPEC 2.4: the normal correlation matrix of the params drawn through the
+ * copula (params.c: both ends of a correlation drawn, not fixed) must be
+ * positive definite, as its Cholesky factorisation tells. */
+static bool corr_drawn(const dp_scenario *s, int i)
+{
+    const dp_dist *d = &s->params[i].dist;
+    return d->type && !dp_dist_is_fixed(d);
+}
+
+static bool corr_used(const dp_scenario *s, const dp_correlation *c)
+{
+    return corr_drawn(s, c->a) && corr_drawn(s, c->b);
+}
+
+/* Gives the params with keep[i] their places at[i] (else -1); how many. */
+static size_t corr_places(const dp_scenario *s, const bool *keep, int *at)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < s->n_params; i++)
+        at[i] = keep[i] ? (int)m++ : -1;
+    return m;
+}
+
+/* 1 when the matrix over the params placed by at (m of them) is positive
+ * definite, 0 when not, -1 when out of memory. */
+static int corr_pd(const dp_scenario *s, const int *at, size_t m)
+{
+    gsl_matrix *x = gsl_matrix_alloc(m, m);
+    if (!x)
+        return -1;
+    gsl_matrix_set_identity(x);
+    for (size_t j = 0; j < s->n_correlations; j++) {
+        const dp_correlation *c = &s->correlations[j];
+        if (!corr_used(s, c) || at[c->a] < 0 || at[c->b] < 0)
+            continue;
+        double rho = dp_copula_rho(c->r);
+        gsl_matrix_set(x, (size_t)at[c->a], (size_t)at[c->b], rho);
+        gsl_matrix_set(x, (size_t)at[c->b], (size_t)at[c->a], rho);
+    }
+    int ok = gsl_linalg_cholesky_decomp1(x) == GSL_SUCCESS;
+    gsl_matrix_free(x);
+    return ok;
+}
+
+/* The group of params keep[] marks fails: narrows it to a set whose matrix
+ * still fails but passes without any one of its params, and reports the
+ * pairs among them at the first one written. */
+static void corr_report(loader *L, bool *keep, int *at, const char *path)
+{
+    const dp_scenario *s = L->s;
+    for (size_t i = 0; i < s->n_params; i++) {
+        if (!keep[i])
+            continue;
+        keep[i] = false;
+        int rc = corr_pd(s, at, corr_places(s, keep, at));
+        if (rc < 0) {
+            nomem(L);
+            return;
+        }
+        keep[i] = rc == 1;   /* needed for the failure */
+    }
+    corr_places(s, keep, at);
+    char msg[1024], where[PATHBUF];
+    size_t len = 0;
+    const dp_correlation *first = NULL;
+    bool unit = false;
+    len += (size_t)snprintf(msg, sizeof msg,
+                            "%s: the matrix is not positive definite; check the pairs", path);
+    for (size_t j = 0; j < s->n_correlations && len < sizeof msg; j++) {
+        const dp_correlation *c = &s->correlations[j];
+        if (!corr_used(s, c) || at[c->a] < 0 || at[c->b] < 0 || c->r == 0)
+            continue;
+        where[0] = '\0';
+        if (first)
+            first_at(c->pos, first->pos, where);
+        else
+            first = c;
+        len += (size_t)snprintf(msg + len, sizeof msg - len, "%s [%s, %s, %g]%s%s%s",
+                                c == first ? "" : ",", s->params[c->a].path,
+                                s->params[c->b].path, c->r, *where ? " (" : "", where,
+                                *where ? ")" : "");
+        unit = unit || fabs(c->r) == 1;
+    }
+    if (!first)
+        return;   /* cannot happen: a failing matrix has a pair */
+    if (unit && len < sizeof msg)
+        snprintf(msg + len, sizeof msg - len,
+                 "; r = 1 or -1 makes the matrix singular (use e.g. 0.999)");
+    err(L, first->pos, "%s", msg);
+}
+
+/* Each group of params linked by correlations is checked on its own, so that
+ * every broken group is reported, in the order of their first pairs. */
+static void corr_check(loader *L, const char *path)
+{
+    const dp_scenario *s = L->s;
+    size_t n = s->n_params;
+    int *group = malloc((n ? n : 1) * sizeof *group);
+    int *at = malloc((n ? n : 1) * sizeof *at);
+    bool *keep = malloc((n ? n : 1) * sizeof *keep);
+    bool *done = calloc(n ? n : 1, sizeof *done);
+    if (!group || !at || !keep || !done) {
+        nomem(L);
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++)
+        group[i] = (int)i;
+    for (size_t j = 0; j < s->n_correlations; j++) {
+        const dp_correlation *c = &s->correlations[j];
+        int ga = group[c->a], gb = group[c->b];
+        if (!corr_used(s, c) || ga == gb)
+            continue;
+        for (size_t i = 0; i < n; i++)
+            if (group[i] == gb)
+                group[i] = ga;
+    }
+    for (size_t j = 0; j < s->n_correlations && !L->oom; j++) {
+        const dp_correlation *c = &s->correlations[j];
+        int g = group[c->a];
+        if (!corr_used(s, c) || done[g])
+            continue;
+        done[g] = true;
+        for (size_t i = 0; i < n; i++)
+            keep[i] = group[i] == g;
+        int rc = corr_pd(s, at, corr_places(s, keep, at));
+        if (rc < 0)
+            nomem(L);
+        else if (rc == 0)
+            corr_report(L, keep, at, path);
+    }
+out:
+    free(group);
+    free(at);
+    free(keep);
+    free(done);
+}
+
 static void h_correlations(loader *L, const key_spec *k, const dp_node *v, void *obj,
                            const char *path)
 {
@@ -917,6 +1062,8 @@ static void h_correlations(loader *L, const key_spec *k, const dp_node *v, void 
         pos.text = NULL;
         s->correlations[s->n_correlations++] = (dp_correlation){a, b, r, pos};
     }
+    if (s->n_correlations)
+        corr_check(L, path);
 }
 
 /* ---- finishers: cross-field checks, defaults, list items ---- */

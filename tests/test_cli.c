@@ -129,8 +129,39 @@ Test(cli, isw_linear_median_in_csv)
     csv = slurp(p);
     cr_assert(starts(csv, "scenario,day,date,percentile,strength\n"));
     free(csv);
+    snprintf(p, sizeof p, "%s/sensitivity.csv", dir);
+    csv = slurp(p);
+    cr_assert_not_null(csv);
+    cr_assert(starts(csv, "scenario,parameter,measure,level,first_order_index,"
+                          "low_tenth_median_day,low_tenth_median_date,"
+                          "high_tenth_median_day,high_tenth_median_date\n"));
+    cr_assert_str_eq(strchr(csv, '\n') + 1, "", "isw-linear has no uncertain parameter");
+    free(csv);
     th_rmdir(dir);
     free(dir);
+}
+
+/* A scenario with correlations and observations runs, and sensitivity.csv
+ * names every uncertain parameter for every measure. */
+Test(cli, correlations_and_sensitivity_end_to_end)
+{
+    char *path = th_write_temp("corr.yaml",
+        "start: 2025-01-01\nhorizon: 200\nforce:\n  initial: uniform(900, 1100)\n"
+        "casualties:\n  per_day: 8 to 14\n"
+        "correlations:\n  - [force.initial, casualties.per_day, 0.5]\n"
+        "observations:\n  - {day: 10, casualties: 110}\n");
+    char *dir = tmpdir(), cmd[1024];
+    snprintf(cmd, sizeof cmd, BIN " run -q -n 5000 -o %s %s", bin(), dir, path);
+    cr_assert_eq(run(cmd, NULL, NULL), 0);
+    char p[512];
+    snprintf(p, sizeof p, "%s/sensitivity.csv", dir);
+    char *csv = slurp(p);
+    cr_assert_not_null(strstr(csv, "\ncorr,force.initial,strength,0,0."), "%s", csv);
+    cr_assert_not_null(strstr(csv, "\ncorr,casualties.per_day,strength,0,0."), "%s", csv);
+    free(csv);
+    th_rmdir(dir);
+    free(dir);
+    free(path);
 }
 
 /* The fan chart is exact for a force small enough for one-soldier bins:

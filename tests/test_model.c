@@ -405,6 +405,21 @@ Test(model, phase_schedule)
     single_free(&y);
 }
 
+/* Two phases both before day 1: the later start is in force, whatever the
+ * order written (found by the NumPy peer: days before 1 were once clamped to
+ * one value, so the one written last won). */
+Test(model, phases_before_day_one_keep_their_order)
+{
+    single x;
+    single_init(&x, "start: 2025-01-01\nhorizon: 10\nforce:\n  initial: 100000\n"
+                    "casualties:\n  per_day: 100\nphases:\n"
+                    "  - {from: 2024-12-27, intensity: 0}\n"    /* day -4: the latest */
+                    "  - {from: 2024-12-20, intensity: 2}\n");  /* day -11 */
+    for (uint64_t i = 0; i < 10; i++)
+        cr_assert_eq(A_at(single_run(&x, i), 10), 100000, "intensity 0 from day 1");
+    single_free(&x);
+}
+
 /* Counts are capped: casualties at A, non-battle losses at A - C; nothing
  * goes negative, and the cumulative counts add up. */
 Test(model, caps_and_bookkeeping)

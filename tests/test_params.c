@@ -29,18 +29,19 @@ static double *draw_sorted(const char *yaml, const char *path, int n, int *how)
     int idx = dp_scenario_param(s, path);
     cr_assert_neq(idx, DP_NONE, "%s", path);
     dp_draw *d = calloc(s->n_params, sizeof *d);
-    double *v = calloc(s->n_params, sizeof *v), *x = malloc((size_t)n * sizeof *x);
+    double *v = calloc(2 * s->n_params, sizeof *v), *x = malloc((size_t)n * sizeof *x);
     cr_assert(d && v && x);
-    dp_params_compile(s, d);
+    cr_assert_eq(dp_params_compile(s, d), 0);
     *how = d[idx].how;
     gsl_rng *r = gsl_rng_alloc(dp_rng_type);
     for (int i = 0; i < n; i++) {
         dp_rng_stream(dp_rng_state(r), 17, (uint64_t)i);
-        dp_params_draw(s, d, r, v);
+        dp_params_draw(s, d, r, v, v + s->n_params, NULL);
         x[i] = v[idx];
     }
     qsort(x, (size_t)n, sizeof *x, cmp_double);
     gsl_rng_free(r);
+    dp_params_free(d, s->n_params);
     free(d);
     free(v);
     dp_scenario_free(s);
@@ -150,4 +151,36 @@ Test(params, counts_rounded)
     cr_assert_eq(dp_round(-2.5), -3);
     cr_assert_eq(dp_round(1e300), 1e15);
     cr_assert_eq(dp_round(NAN), -1e15);
+}
+
+/* Without correlations no param goes through the copula, nothing is
+ * allocated and the scratch is never touched (so a scenario without
+ * correlations draws the numbers it always did). */
+Test(params, no_correlations_no_copula)
+{
+    dp_scenario *s = th_load("start: 2025-01-01\nforce:\n  initial: uniform(900, 1100)\n"
+                             "casualties:\n  per_day: 70 to 120\n  dispersion: normal(5, 4)\n"
+                             "  wounded_per_killed: gamma(2, 3)\n");
+    size_t np = s->n_params;
+    dp_draw *d = calloc(np, sizeof *d);
+    double *v = calloc(2 * np, sizeof *v);
+    gsl_rng *r = gsl_rng_alloc(dp_rng_type);
+    cr_assert(d && v && r);
+    cr_assert_eq(dp_params_compile(s, d), 0);
+    for (size_t i = 0; i < np; i++) {
+        cr_assert_neq(d[i].how, DP_DRAW_COPULA, "%s", s->params[i].path);
+        cr_assert_null(d[i].row);
+    }
+    for (size_t i = 0; i < np; i++) v[np + i] = 12345;
+    for (int i = 0; i < 100; i++) {
+        dp_rng_stream(dp_rng_state(r), 3, (uint64_t)i);
+        dp_params_draw(s, d, r, v, v + np, NULL);
+    }
+    for (size_t i = 0; i < np; i++) cr_assert_eq(v[np + i], 12345);
+    dp_params_free(d, np);
+    dp_params_free(d, np);   /* twice is harmless */
+    gsl_rng_free(r);
+    free(d);
+    free(v);
+    dp_scenario_free(s);
 }
