@@ -35,6 +35,8 @@ typedef struct dp_accum {
                                 bin b >= 1 holds A in [(b-1) 2^shift + 1, b 2^shift],
                                 and the last bin also everything above */
     int shift;
+    int top_bin;             /* highest bin any trajectory has used */
+    int *row_lo, *row_hi;    /* per day: lowest and highest bin used */
     uint64_t unit;           /* mass of weight 1: 1, or DP_WEIGHT_UNIT */
     uint64_t n;              /* trajectories added */
     dp_u128 mass;            /* sum of masses */

@@ -25,7 +25,7 @@ typedef struct dp_run {
 
 /* Simulates trajectories first..first+n-1 of the model and adds them to acc
  * (shaped by dp_accum_init for this model). 0, or -1 when memory ran out
- * (acc then unchanged). */
+ * (acc is then incomplete: discard it). */
 int dp_engine_run(const dp_model *m, const dp_run *run, dp_accum *acc);
 
 #endif

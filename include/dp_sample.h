@@ -48,10 +48,13 @@ static inline size_t dp_alias_sample(const dp_alias *t, dp_pcg64 *g)
 typedef struct dp_poisson_table {
     double mu;          /* the mean it was built for; -1 when empty */
     uint32_t n;         /* outcomes 0..n-1 */
-    uint32_t cap;       /* room in cdf / guide */
+    uint32_t ng;        /* guide entries: DP_GUIDE_PER_OUTCOME n */
+    uint32_t cap;       /* room in cdf (and DP_GUIDE_PER_OUTCOME times it in guide) */
     double *cdf;        /* cdf[k] = P(X <= k); cdf[n-1] = 1 */
-    uint32_t *guide;    /* guide[i] = first k with cdf[k] > i / n */
+    uint32_t *guide;    /* guide[i] = first k with cdf[k] > i / ng */
 } dp_poisson_table;
+
+#define DP_GUIDE_PER_OUTCOME 4
 
 /* Largest mean a table is built for (beyond it, PTRS). */
 #define DP_POISSON_TABLE_MAX_MU 2000.0
@@ -67,7 +70,8 @@ void dp_poisson_table_free(dp_poisson_table *t);
 static inline int64_t dp_poisson_table_sample(const dp_poisson_table *t, dp_pcg64 *g)
 {
     double u = dp_pcg64_double(g);
-    uint32_t k = t->guide[(uint32_t)(u * t->n)];
+    uint32_t k = t->guide[(uint32_t)(u * t->ng)];
+    k += u >= t->cdf[k];          /* usually the last step: no branch */
     while (u >= t->cdf[k]) k++;
     return k;
 }

@@ -72,7 +72,14 @@ int dp_accum_init(dp_accum *a, const dp_model *m, bool weighted)
     a->met = calloc(a->n_levels * days + 1, sizeof *a->met);
     a->fan = calloc(days * (size_t)a->nbins, sizeof *a->fan);
     a->gone = calloc(days + 1, sizeof *a->gone);
-    if (!a->met || !a->fan || !a->gone || sens_init(a, m) != 0) {
+    a->row_lo = malloc(days * sizeof *a->row_lo);
+    a->row_hi = malloc(days * sizeof *a->row_hi);
+    if (a->row_lo && a->row_hi)
+        for (size_t d = 0; d < days; d++) {
+            a->row_lo[d] = a->nbins;   /* empty: lo > hi */
+            a->row_hi[d] = -1;
+        }
+    if (!a->met || !a->fan || !a->gone || !a->row_lo || !a->row_hi || sens_init(a, m) != 0) {
         dp_accum_free(a);
         return -1;
     }
@@ -84,6 +91,8 @@ void dp_accum_free(dp_accum *a)
     free(a->met);
     free(a->fan);
     free(a->gone);
+    free(a->row_lo);
+    free(a->row_hi);
     free(a->sens_param);
     free(a->sens);
     free(a->sens_low);
@@ -129,8 +138,16 @@ void dp_accum_add(dp_accum *a, const dp_outcome *o)
         if (o->day[l] > 0) a->met[l * days + (size_t)o->day[l]] += mass;
     uint64_t *fan = a->fan;
     const int nb = a->nbins;
-    for (int t = 1; t <= o->last; t++)
-        fan[(size_t)t * nb + bin_of(a, o->A[t])] += mass;
+    int top = a->top_bin;
+    int *lo = a->row_lo, *hi = a->row_hi;
+    for (int t = 1; t <= o->last; t++) {
+        int b = bin_of(a, o->A[t]);
+        fan[(size_t)t * nb + b] += mass;
+        lo[t] = b < lo[t] ? b : lo[t];
+        hi[t] = b > hi[t] ? b : hi[t];
+        top = b > top ? b : top;
+    }
+    a->top_bin = top;
     if (o->last < a->H) a->gone[o->last + 1] += mass;
     if (a->n_sens && o->u) sens_add(a, o, mass);
 }
@@ -151,7 +168,17 @@ int dp_accum_merge(dp_accum *into, const dp_accum *from)
     into->mass2 += from->mass2;
     into->days += from->days;
     for (size_t i = 0; i < into->n_levels * days; i++) into->met[i] += from->met[i];
-    for (size_t i = 0; i < days * (size_t)into->nbins; i++) into->fan[i] += from->fan[i];
+    /* only the bins the other side has used, day by day: the rest of its
+     * table is zero and untouched (touching it costs a page fault per 4 KiB,
+     * which dominated short runs) */
+    for (size_t d = 0; d < days; d++) {
+        uint64_t *to = into->fan + d * (size_t)into->nbins;
+        const uint64_t *fr = from->fan + d * (size_t)from->nbins;
+        for (int b = from->row_lo[d]; b <= from->row_hi[d]; b++) to[b] += fr[b];
+        if (from->row_lo[d] < into->row_lo[d]) into->row_lo[d] = from->row_lo[d];
+        if (from->row_hi[d] > into->row_hi[d]) into->row_hi[d] = from->row_hi[d];
+    }
+    if (from->top_bin > into->top_bin) into->top_bin = from->top_bin;
     for (size_t i = 0; i <= days; i++) into->gone[i] += from->gone[i];
     size_t cells = into->n_sens * into->n_levels;
     for (size_t i = 0; i < cells * DP_SENS_BINS; i++) {
@@ -174,6 +201,7 @@ void dp_accum_finish(dp_accum *a)
     for (int t = 1; t <= a->H; t++) {
         running += a->gone[t];
         a->fan[(size_t)t * a->nbins] += running;
+        if (running) a->row_lo[t] = 0;
     }
     a->finished = true;
 }

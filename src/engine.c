@@ -16,15 +16,20 @@
 typedef struct thread_state {
     gsl_rng *rng;
     dp_work work;
-    dp_accum acc;
+    dp_accum own;            /* threads other than the first */
+    dp_accum *acc;           /* where this thread adds: own, or the caller's */
     bool ok;
 } thread_state;
 
-static bool thread_init(thread_state *ts, const dp_model *m, const dp_accum *shape)
+/* The first thread adds straight into the caller's accumulator (integer
+ * sums: the same result), which saves allocating, touching and merging a
+ * whole table - most of a short run's cost. */
+static bool thread_init(thread_state *ts, int id, const dp_model *m, dp_accum *caller)
 {
     ts->rng = gsl_rng_alloc(dp_rng_type);
+    ts->acc = id == 0 ? caller : &ts->own;
     ts->ok = ts->rng && dp_work_init(&ts->work, m) == 0 &&
-             dp_accum_init(&ts->acc, m, shape->unit != 1) == 0;
+             (id == 0 || dp_accum_init(&ts->own, m, caller->unit != 1) == 0);
     return ts->ok;
 }
 
@@ -32,7 +37,7 @@ static void thread_free(thread_state *ts)
 {
     if (ts->rng) gsl_rng_free(ts->rng);
     dp_work_free(&ts->work);
-    dp_accum_free(&ts->acc);
+    dp_accum_free(&ts->own);
 }
 
 int dp_engine_run(const dp_model *m, const dp_run *run, dp_accum *acc)
@@ -49,8 +54,9 @@ int dp_engine_run(const dp_model *m, const dp_run *run, dp_accum *acc)
 
     #pragma omp parallel num_threads(threads) shared(failed, done, last_report)
     {
-        thread_state *me = &ts[omp_get_thread_num()];
-        if (!thread_init(me, m, acc)) {
+        int id = omp_get_thread_num();
+        thread_state *me = &ts[id];
+        if (!thread_init(me, id, m, acc)) {
             #pragma omp atomic write
             failed = true;
         }
@@ -65,7 +71,7 @@ int dp_engine_run(const dp_model *m, const dp_run *run, dp_accum *acc)
             uint64_t lo = blk * BLOCK, hi = lo + BLOCK < n ? lo + BLOCK : n;
             for (uint64_t i = lo; i < hi; i++) {
                 dp_trajectory(m, &me->work, me->rng, run->seed, run->first + i);
-                dp_accum_add(&me->acc, &me->work.out);
+                dp_accum_add(me->acc, &me->work.out);
             }
             uint64_t now_done;
             #pragma omp atomic capture
@@ -82,8 +88,8 @@ int dp_engine_run(const dp_model *m, const dp_run *run, dp_accum *acc)
 
     if (!failed) {
         /* integer sums: the order of merging does not matter */
-        for (int t = 0; t < threads; t++)
-            if (dp_accum_merge(acc, &ts[t].acc) != 0) failed = true;
+        for (int t = 1; t < threads; t++)
+            if (dp_accum_merge(acc, &ts[t].own) != 0) failed = true;
         if (run->progress) run->progress(run->progress_ctx, n, n);
     }
     for (int t = 0; t < threads; t++) thread_free(&ts[t]);

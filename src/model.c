@@ -353,7 +353,7 @@ static double observation_weight(const dp_model *m, const dp_work *w)
  * table when building it costs less than the draws it serves, else PTRS.
  * The choice depends on (mu, days) only, never on what the thread's table
  * held before, so a trajectory's numbers do not depend on the thread. */
-static inline int64_t poisson_fixed(dp_poisson_table *tab, double mu, int days,
+static inline __attribute__((always_inline)) int64_t poisson_fixed(dp_poisson_table *tab, double mu, int days,
                                     dp_pcg64 *g)
 {
     if (mu == tab->mu) return dp_poisson_table_sample(tab, g);

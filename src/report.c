@@ -86,7 +86,7 @@ int64_t dp_strength_percentile(const dp_accum *a, int t, double p)
     const uint64_t *row = a->fan + (size_t)t * a->nbins;
     dp_pct q = dp_stats_pct(p);
     dp_u128 cum = 0;
-    for (int b = 0; b < a->nbins; b++) {
+    for (int b = 0; b <= a->top_bin; b++) {
         cum += row[b];
         if (row[b] && dp_stats_reaches(cum, a->mass, q)) {
             if (b == a->nbins - 1) return -1;
