@@ -482,3 +482,25 @@ Test(cli, sweep_bad_value_is_scenario_error)
     th_rmdir(dir);
     free(dir);
 }
+
+/* The table on stdout (without -q) and the progress bar (--progress forces
+ * it when stderr is not a terminal). */
+Test(cli, stdout_table_and_progress)
+{
+    char *dir = tmpdir(), cmd[1024], *out, *err;
+    snprintf(cmd, sizeof cmd, BIN " run --progress -n 20000 -o %s " SCEN "isw-linear.yaml "
+             SCEN "examples/withdrawals.yaml", bin(), dir);
+    cr_assert_eq(run(cmd, &out, &err), 0);
+    cr_assert_not_null(strstr(out, "ISW straight-line projection (" DP_SOURCE_DIR "/scenarios/isw-linear.yaml)"), "%s", out);
+    cr_assert_not_null(strstr(out, "20,000 trajectories"), "%s", out);
+    cr_assert_not_null(strstr(out, "killed + wounded >= 100% of initial: met by 2025-11-30 in 100.00%"), "%s", out);
+    cr_assert_not_null(strstr(out, "       50%  2025-04-10    131"), "%s", out);
+    cr_assert_not_null(strstr(out, "withdrawn (the withdrawal rule)"), "%s", out);
+    cr_assert_not_null(strstr(out, "not reached by"), "strength 0 is never met once withdrawn: %s", out);
+    cr_assert_not_null(strstr(out, "CSV files written to"), "%s", out);
+    cr_assert_not_null(strstr(err, "100%"), "progress bar: %s", err);
+    free(out);
+    free(err);
+    th_rmdir(dir);
+    free(dir);
+}
