@@ -53,6 +53,12 @@ int dp_diags_print(FILE *out, const dp_diags *d);
 
 void dp_diags_free(dp_diags *d);
 
+/* A whole file in memory, for the loader and for the source lines above:
+ * *buf (malloc'd, not NUL-terminated, *len bytes; the caller frees it).
+ * On failure *buf is NULL and, for OPEN and IO, *err is the errno. */
+typedef enum { DP_READ_OK, DP_READ_OPEN, DP_READ_IO, DP_READ_NOMEM } dp_read_status;
+dp_read_status dp_read_file(const char *path, char **buf, size_t *len, int *err);
+
 /* The candidate nearest to word by edit distance, or NULL when none is
  * close (more than a third of the word's length away). */
 const char *dp_suggest(const char *word, const char *const *cands, size_t n);

@@ -101,13 +101,17 @@ void dp_diags_free(dp_diags *d)
     *d = (dp_diags){0};
 }
 
-/* A whole file in memory; NULL when it cannot be read. */
-static char *slurp(const char *path, size_t *len)
+dp_read_status dp_read_file(const char *path, char **out, size_t *len, int *err)
 {
+    *out = NULL;
+    *len = 0;
+    *err = 0;
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
+    if (!f) {
+        *err = errno;
+        return DP_READ_OPEN;
+    }
+    size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap);
     while (buf) {
         if (n == cap) {
@@ -123,16 +127,21 @@ static char *slurp(const char *path, size_t *len)
         size_t got = fread(buf + n, 1, cap - n, f);
         n += got;
         if (got == 0) {
-            if (ferror(f)) {
-                free(buf);
-                buf = NULL;
-            }
+            if (ferror(f))
+                *err = errno ? errno : EIO;
             break;
         }
     }
     fclose(f);
+    if (!buf)
+        return DP_READ_NOMEM;
+    if (*err) {
+        free(buf);
+        return DP_READ_IO;
+    }
+    *out = buf;
     *len = n;
-    return buf;
+    return DP_READ_OK;
 }
 
 /* Finds line `line` (1-based) of buf: start and length without the newline
@@ -268,7 +277,8 @@ int dp_diags_print(FILE *out, const dp_diags *d)
             continue;
         if (!cached || strcmp(cached, g->file) != 0) {
             free(buf);
-            buf = slurp(g->file, &len);
+            int err;
+            dp_read_file(g->file, &buf, &len, &err);  /* buf NULL: no line */
             cached = g->file;
         }
         if (buf && find_line(buf, len, g->line, &ls, &ln)

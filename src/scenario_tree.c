@@ -5,7 +5,6 @@
  * aliases, explicit tags, several documents, an empty file, a root that is
  * not a mapping. libyaml's marks are 0-based; every position here is 1-based.
  */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -304,41 +303,20 @@ static const char *kind_name(const dp_node *n)
 dp_node *dp_tree_load_file(const char *file, dp_diags *dg, bool *oom)
 {
     dp_pos fpos = {file, 0, 0, NULL};
-    FILE *f = fopen(file, "rb");
-    if (!f) {
-        dp_diag_add(dg, DP_ERROR, fpos, "cannot open the scenario: %s", strerror(errno));
+    char *buf;
+    size_t len;
+    int err;
+    switch (dp_read_file(file, &buf, &len, &err)) {
+    case DP_READ_OK:
+        break;
+    case DP_READ_OPEN:
+        dp_diag_add(dg, DP_ERROR, fpos, "cannot open the scenario: %s", strerror(err));
         return NULL;
-    }
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    int err = 0;
-    while (buf) {
-        if (len == cap) {
-            char *nb = realloc(buf, 2 * cap);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        size_t got = fread(buf + len, 1, cap - len, f);
-        len += got;
-        if (got == 0) {
-            if (ferror(f))
-                err = errno ? errno : EIO;
-            break;
-        }
-    }
-    fclose(f);
-    if (!buf) {
+    case DP_READ_NOMEM:
         *oom = true;
         dp_diag_add(dg, DP_ERROR, fpos, "out of memory");
         return NULL;
-    }
-    if (err) {
-        free(buf);
+    case DP_READ_IO:
         dp_diag_add(dg, DP_ERROR, fpos, "cannot read the scenario: %s", strerror(err));
         return NULL;
     }

@@ -1,7 +1,8 @@
 /*
  * lognormal.c - the lognormal distribution: ln X is normal(mu, sigma).
  *
- *   p[0] = mu, p[1] = sigma > 0
+ *   p[0] = mu, p[1] = sigma > 0    (as written)
+ *   p[2] = mu, p[3] = sigma        (where the law reads them: lognormal.h)
  *
  * Sampling: GSL's gsl_ran_lognormal (exp of a polar Box-Muller normal).
  * cdf and quantile: GSL's gsl_cdf_lognormal_P and _Pinv.
@@ -9,7 +10,7 @@
 #include <math.h>
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_randist.h>
-#include "dp_dist.h"
+#include "lognormal.h"
 
 static const char *prepare(dp_dist *d)
 {
@@ -17,29 +18,31 @@ static const char *prepare(dp_dist *d)
         return "lognormal: every parameter must be a finite number";
     if (!(d->p[1] > 0))
         return "lognormal: sigma must be > 0";
+    d->p[2] = d->p[0];
+    d->p[3] = d->p[1];
     return NULL;
 }
 
-static double sample(const dp_dist *d, gsl_rng *r)
+double dp_lognormal_sample(const dp_dist *d, gsl_rng *r)
 {
-    return gsl_ran_lognormal(r, d->p[0], d->p[1]);
+    return gsl_ran_lognormal(r, d->p[2], d->p[3]);
 }
 
-static double cdf(const dp_dist *d, double x)
+double dp_lognormal_cdf(const dp_dist *d, double x)
 {
-    return x <= 0 ? 0.0 : gsl_cdf_lognormal_P(x, d->p[0], d->p[1]);
+    return x <= 0 ? 0.0 : gsl_cdf_lognormal_P(x, d->p[2], d->p[3]);
 }
 
-static double quantile(const dp_dist *d, double u)
+double dp_lognormal_quantile(const dp_dist *d, double u)
 {
     if (u <= 0)
         return 0.0;
     if (u >= 1)
         return INFINITY;
-    return gsl_cdf_lognormal_Pinv(u, d->p[0], d->p[1]);
+    return gsl_cdf_lognormal_Pinv(u, d->p[2], d->p[3]);
 }
 
-static void support(const dp_dist *d, double *lo, double *hi)
+void dp_lognormal_support(const dp_dist *d, double *lo, double *hi)
 {
     (void)d;
     *lo = 0.0;
@@ -52,8 +55,8 @@ const dp_dist_type dp_dist_type_lognormal = {
     .arity = 2,
     .continuous = true,
     .prepare = prepare,
-    .sample = sample,
-    .cdf = cdf,
-    .quantile = quantile,
-    .support = support,
+    .sample = dp_lognormal_sample,
+    .cdf = dp_lognormal_cdf,
+    .quantile = dp_lognormal_quantile,
+    .support = dp_lognormal_support,
 };

@@ -6,12 +6,11 @@
  *   p[3] = sigma = (ln b - ln a) / (2 z),  z = Phi^-1(0.95) = 1.6448536269514722
  *
  * An analyst's 90% interval for a positive quantity (Hubbard, "How to Measure
- * Anything", 2014). Sampling, cdf and quantile as lognormal.c (GSL).
+ * Anything", 2014). Only prepare is here: sampling, cdf, quantile and support
+ * are lognormal.c's, which reads mu and sigma at the same p[2], p[3].
  */
 #include <math.h>
-#include <gsl/gsl_cdf.h>
-#include <gsl/gsl_randist.h>
-#include "dp_dist.h"
+#include "lognormal.h"
 
 #define Z95 1.6448536269514722
 
@@ -32,40 +31,14 @@ static const char *prepare(dp_dist *d)
     return NULL;
 }
 
-static double sample(const dp_dist *d, gsl_rng *r)
-{
-    return gsl_ran_lognormal(r, d->p[2], d->p[3]);
-}
-
-static double cdf(const dp_dist *d, double x)
-{
-    return x <= 0 ? 0.0 : gsl_cdf_lognormal_P(x, d->p[2], d->p[3]);
-}
-
-static double quantile(const dp_dist *d, double u)
-{
-    if (u <= 0)
-        return 0.0;
-    if (u >= 1)
-        return INFINITY;
-    return gsl_cdf_lognormal_Pinv(u, d->p[2], d->p[3]);
-}
-
-static void support(const dp_dist *d, double *lo, double *hi)
-{
-    (void)d;
-    *lo = 0.0;
-    *hi = INFINITY;
-}
-
 const dp_dist_type dp_dist_type_to = {
     .name = "to",
     .usage = "a to b",
     .arity = 2,
     .continuous = true,
     .prepare = prepare,
-    .sample = sample,
-    .cdf = cdf,
-    .quantile = quantile,
-    .support = support,
+    .sample = dp_lognormal_sample,
+    .cdf = dp_lognormal_cdf,
+    .quantile = dp_lognormal_quantile,
+    .support = dp_lognormal_support,
 };

@@ -19,65 +19,31 @@
  *
  * One departure for accuracy at large n, not changing the law: step 3.4
  * compares with log(p(k)/p(m)) written as in C. Loader, "Fast and accurate
- * computation of binomial probabilities" (2000), with stirlerr and bd0, which
- * is accurate to about 1e-14 absolute; the paper's form loses about 1e-7
- * to cancellation at n = 1e9.
+ * computation of binomial probabilities" (2000), with stirlerr and bd0
+ * (loader.c), which is accurate to about 1e-14 absolute; the paper's form
+ * loses about 1e-7 to cancellation at n = 1e9.
  *
  * Out of range: n < 0, p outside [0, 1] or NaN returns -1. The law is exact
  * in double arithmetic for n up to 2^53.
  */
 #include <math.h>
-#include <gsl/gsl_sf_gamma.h>
 #include "dp_sample.h"
-
-#define LN_SQRT_2PI 0.918938533204672741780329736406
-
-/* log k! - [(k + 1/2) log k - k + log sqrt(2 pi)], k >= 1 (Stirling's error).
- * The same helper as in poisson.c (kept static: one concern per file). */
-static double stirlerr(double k)
-{
-    if (k <= 15) {
-        return gsl_sf_lnfact((unsigned int)k) - (k + 0.5) * log(k) + k
-               - LN_SQRT_2PI;
-    }
-    double kk = k * k;
-    return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - (1.0 / 1188)
-            / kk) / kk) / kk) / kk) / k;
-}
-
-/* bd0(x, np) = x log(x/np) + np - x, given d = x - np; x > 0. */
-static double bd0(double x, double np, double d)
-{
-    if (fabs(d) < 0.1 * (x + np)) {
-        double v = d / (x + np);
-        double s = d * v;
-        double ej = 2 * x * v;
-        v *= v;
-        for (int j = 1; j < 1000; j++) {
-            ej *= v;
-            double s1 = s + ej / (2 * j + 1);
-            if (s1 == s)
-                return s1;
-            s = s1;
-        }
-        return s;
-    }
-    return x * log(x / np) - d;
-}
+#include "loader.h"
 
 /* log p(x) up to a constant of (n, p) alone, for 0 <= x <= n. */
 static double log_pmf_shifted(int64_t x, int64_t n, double p, double np,
                               double nq)
 {
     double dn = (double)n;
-    double c = stirlerr(dn) + 0.5 * log(dn) - LN_SQRT_2PI;
+    double c = dp_loader_stirlerr(dn) + 0.5 * log(dn) - DP_LN_SQRT_2PI;
     if (x == 0)
         return dn * log1p(-p) - c;
     if (x == n)
         return dn * log(p) - c;
     double dx = (double)x, dy = (double)(n - x);
-    return -stirlerr(dx) - stirlerr(dy) - bd0(dx, np, dx - np)
-           - bd0(dy, nq, dy - nq) - 0.5 * log(dx * dy);
+    return -dp_loader_stirlerr(dx) - dp_loader_stirlerr(dy)
+           - dp_loader_bd0(dx, np, dx - np) - dp_loader_bd0(dy, nq, dy - nq)
+           - 0.5 * log(dx * dy);
 }
 
 static int64_t binomial_inversion(dp_pcg64 *g, int64_t n, double p, double q)

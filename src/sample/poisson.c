@@ -22,51 +22,16 @@
  *    to about 1e-14 absolute for every mu, where k log mu - mu - log k!
  *    loses log10(mu log mu) digits to cancellation. Below 256 that loss is
  *    under 1e-13, and the direct form with tabulated log k! is much cheaper.
+ *    stirlerr and bd0 are in loader.c.
  *
  * Out of range: mu < 0 or NaN returns -1; mu > 2^62 (and +inf) returns
  * INT64_MAX. Up to 2^53 k and k - mu are exact in double; beyond, the law is
  * only as exact as double arithmetic allows.
  */
 #include <math.h>
-#include <gsl/gsl_sf_gamma.h>
 #include "dp_sample.h"
+#include "loader.h"
 #include "logfact.h"
-
-#define LN_SQRT_2PI 0.918938533204672741780329736406
-
-/* log k! - [(k + 1/2) log k - k + log sqrt(2 pi)], k >= 1 (Stirling's error). */
-static double stirlerr(double k)
-{
-    if (k <= 15) {
-        /* lnfact is log of an exact table entry here: error ~1e-14 absolute */
-        return gsl_sf_lnfact((unsigned int)k) - (k + 0.5) * log(k) + k
-               - LN_SQRT_2PI;
-    }
-    double kk = k * k;
-    return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - (1.0 / 1188)
-            / kk) / kk) / kk) / kk) / k;
-}
-
-/* bd0(x, np) = x log(x/np) + np - x, given d = x - np exactly; x > 0.
- * Near x = np by its series in v = d/(x+np), which has no cancellation. */
-static double bd0(double x, double np, double d)
-{
-    if (fabs(d) < 0.1 * (x + np)) {
-        double v = d / (x + np);
-        double s = d * v;
-        double ej = 2 * x * v;
-        v *= v;
-        for (int j = 1; j < 1000; j++) {
-            ej *= v;
-            double s1 = s + ej / (2 * j + 1);
-            if (s1 == s)
-                return s1;
-            s = s1;
-        }
-        return s;
-    }
-    return x * log(x / np) - d;
-}
 
 /* Sequential search: the smallest k with u < F(k). If u lies above the
  * largest F(k) that double can represent (probability ~1e-16), draw again:
@@ -143,8 +108,8 @@ static int64_t poisson_ptrs(dp_pcg64 *g, double mu)
             lp = (double)k * logmu - mu - dp_logfact[k];
         } else {
             double x = (double)k;
-            lp = -stirlerr(x) - bd0(x, mu, kd - frac) - LN_SQRT_2PI
-                 - 0.5 * log(x);
+            lp = -dp_loader_stirlerr(x) - dp_loader_bd0(x, mu, kd - frac)
+                 - DP_LN_SQRT_2PI - 0.5 * log(x);
         }
         if (lhs <= lp)
             return k;
