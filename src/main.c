@@ -277,7 +277,7 @@ int main(int argc, char **argv)
         for (size_t i = 0; !status && !o.quiet && i < n_sc; i++)
             if (dp_report_print(stdout, &res[i]) != 0) status = EXIT_RUN_FAILED;
         if (!status && !o.quiet &&
-            printf("CSV files written to %s/: summary.csv, percentiles.csv, strength.csv\n",
+            printf("CSV files written to %s/: summary.csv, percentiles.csv, strength.csv, sensitivity.csv\n",
                    o.outdir) < 0)
             status = EXIT_RUN_FAILED;
         if (fflush(stdout) != 0) {
