@@ -87,6 +87,7 @@ coverage:
 	@sh tests/coverage.sh build-cov
 
 bench: bin/deplete
+	@sh .ci/deps time python3-numpy python3-yaml
 	@sh bench/run.sh
 
 install: bin/deplete
