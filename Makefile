@@ -71,10 +71,10 @@ sanitize:
 	@$(MAKE) --no-print-directory BUILD=build-san OPT=-O1 \
 	    EXTRA_CFLAGS='-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all' \
 	    EXTRA_LDFLAGS='-fsanitize=address,undefined' \
-	    build-san/tests/run-tests
+	    build-san/tests/run-tests build-san/deplete
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
-	    build-san/tests/run-tests $(TEST_ARGS)
+	    DEPLETE_BIN=$(CURDIR)/build-san/deplete build-san/tests/run-tests $(TEST_ARGS)
 
 # The end-to-end tests run an instrumented binary too, so main, cli, csv and
 # report count.

@@ -138,6 +138,7 @@ int dp_model_init(dp_model *m, const dp_scenario *s)
 
 void dp_model_free(dp_model *m)
 {
+    if (m->draws && m->s) dp_params_free(m->draws, m->s->n_params);
     free(m->draws);
     free(m->obs_day);
     free(m->obs_slot);
