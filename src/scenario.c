@@ -202,16 +202,6 @@ static void join(char out[PATHBUF], const char *path, const char *key)
         snprintf(out, PATHBUF, "%s", key);
 }
 
-static const char *kind_name(const dp_node *n)
-{
-    switch (n->kind) {
-    case DP_NODE_SEQ: return "a list";
-    case DP_NODE_MAP: return "a mapping";
-    case DP_NODE_SCALAR: return dp_node_is_null(n) ? "nothing" : "a single value";
-    default: return "an alias";
-    }
-}
-
 /* A scalar with a value; otherwise reports "PATH: expected WHAT, got ...".
  * A BAD node was reported already: false, silently. */
 static bool want_scalar(loader *L, const dp_node *v, const char *path, const char *what)
@@ -220,7 +210,7 @@ static bool want_scalar(loader *L, const dp_node *v, const char *path, const cha
         return false;
     if (v->kind == DP_NODE_SCALAR && !dp_node_is_null(v))
         return true;
-    err(L, v->pos, "%s: expected %s, got %s", path, what, kind_name(v));
+    err(L, v->pos, "%s: expected %s, got %s", path, what, dp_node_kind_name(v));
     return false;
 }
 
@@ -231,7 +221,7 @@ static bool want_kind(loader *L, const dp_node *v, dp_node_kind kind, const char
         return false;
     if (v->kind == kind)
         return true;
-    err(L, v->pos, "%s: expected %s, got %s", path, what, kind_name(v));
+    err(L, v->pos, "%s: expected %s, got %s", path, what, dp_node_kind_name(v));
     return false;
 }
 
@@ -487,7 +477,7 @@ static void walk(loader *L, const dp_node *map, const map_spec *mspec, void *obj
         if (k->kind == DP_NODE_BAD)
             continue;
         if (k->kind != DP_NODE_SCALAR) {
-            err(L, k->pos, "keys in %s must be plain names, not %s", where, kind_name(k));
+            err(L, k->pos, "keys in %s must be plain names, not %s", where, dp_node_kind_name(k));
             continue;
         }
         size_t i = 0;

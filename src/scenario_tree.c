@@ -290,7 +290,7 @@ static bool build(builder *b, yaml_parser_t *p)
     return ok;
 }
 
-static const char *kind_name(const dp_node *n)
+const char *dp_node_kind_name(const dp_node *n)
 {
     switch (n->kind) {
     case DP_NODE_SEQ: return "a list";
@@ -349,7 +349,7 @@ dp_node *dp_tree_load_file(const char *file, dp_diags *dg, bool *oom)
         else if (root->kind != DP_NODE_BAD)
             dp_diag_add(dg, DP_ERROR, root->pos,
                         "the top level must be a mapping of scenario fields "
-                        "(start:, force:, ...), not %s", kind_name(root));
+                        "(start:, force:, ...), not %s", dp_node_kind_name(root));
         dp_node_free(root);
         return NULL;
     }

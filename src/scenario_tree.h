@@ -74,6 +74,9 @@ int dp_node_append(dp_node *parent, dp_node *child);
 /* True for a null scalar: empty, ~, null, Null, NULL, not quoted. */
 bool dp_node_is_null(const dp_node *n);
 
+/* "a list", "a mapping", "a single value" or "nothing": for messages. */
+const char *dp_node_kind_name(const dp_node *n);
+
 /* The position of a scalar's first character of text (after the quote). */
 dp_pos dp_node_text_pos(const dp_node *n);
 
