@@ -28,8 +28,8 @@ static const char usage_text[] =
 "  -s, --seed S           random seed, 0..2^64-1 (default: the scenario's)\n"
 "  -j, --threads N        threads (default: all cores); the output does not\n"
 "                         depend on it\n"
-"  -o, --output DIR       folder for summary.csv, percentiles.csv and\n"
-"                         strength.csv (default: out)\n"
+"  -o, --output DIR       folder for summary.csv, percentiles.csv,\n"
+"                         strength.csv and sensitivity.csv (default: out)\n"
 "      --set KEY=VALUE    override a scenario field, e.g.\n"
 "                         --set casualties.per_day=80\n"
 "                         --set 'reinforcements.0.size=500 to 900'\n"
@@ -64,9 +64,22 @@ static const char tail_text[] =
 int dp_cli_help(FILE *out)
 {
     int ok = fputs(usage_text, out) != EOF;
-    for (size_t i = 0; dp_dist_types[i]; i++)
-        if (strcmp(dp_dist_types[i]->name, "fixed"))
-            ok &= fprintf(out, "%s%s", i ? ", " : "", dp_dist_types[i]->usage) >= 0;
+    size_t col = strlen("Distributions: ");
+    bool first = true;
+    for (size_t i = 0; dp_dist_types[i]; i++) {
+        const char *u = dp_dist_types[i]->usage;
+        if (!strcmp(dp_dist_types[i]->name, "fixed")) continue;
+        if (!first && col + strlen(u) + 2 > 78) {     /* wrap, indented */
+            ok &= fputs(",\n  ", out) != EOF;
+            col = 2;
+        } else if (!first) {
+            ok &= fputs(", ", out) != EOF;
+            col += 2;
+        }
+        ok &= fputs(u, out) != EOF;
+        col += strlen(u);
+        first = false;
+    }
     ok &= fputs(tail_text, out) != EOF;
     ok &= fflush(out) == 0;
     return ok ? 0 : -1;
