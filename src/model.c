@@ -16,7 +16,7 @@ enum { EV_WITHDRAW_FRACTION, EV_WITHDRAW_SIZE };
 /* A guide table for a fixed Poisson mean is worth building when it serves
  * at least one draw per this many entries (building one entry costs about
  * what a table draw saves over PTRS). */
-#define TABLE_DRAWS_PER_ENTRY 4.0
+#define TABLE_DRAWS_PER_ENTRY 2.0
 
 struct dp_event {          /* a scheduled withdrawal that happens */
     int day, order, kind;
@@ -350,19 +350,25 @@ static double observation_weight(const dp_model *m, const dp_work *w)
     return exp(-sum);
 }
 
-/* A Poisson draw whose mean stays mu for `days` more draws: from a guide
- * table when building it costs less than the draws it serves, else PTRS.
- * The choice depends on (mu, days) only, never on what the thread's table
- * held before, so a trajectory's numbers do not depend on the thread. */
-static inline __attribute__((always_inline)) int64_t poisson_fixed(dp_poisson_table *tab, double mu, int days,
-                                    dp_pcg64 *g)
+/* Whether a guide table for a mean that stays mu for `days` draws costs
+ * less to build than the draws it saves. Decided once per stretch of fixed
+ * mean from (mu, days) alone: never from what the thread's table held
+ * before, or a trajectory's numbers would depend on the thread (they once
+ * did). */
+static bool table_pays(double mu, int days)
 {
-    if (mu == tab->mu) return dp_poisson_table_sample(tab, g);
-    if (mu <= DP_POISSON_TABLE_MAX_MU &&
-        (double)dp_poisson_table_size(mu) <= TABLE_DRAWS_PER_ENTRY * days) {
-        if (dp_poisson_table_build(tab, mu) == 0) return dp_poisson_table_sample(tab, g);
-        /* cannot happen: the table's room was reserved at dp_work_init */
-    }
+    return mu > 0 && mu <= DP_POISSON_TABLE_MAX_MU &&
+           (double)dp_poisson_table_size(mu) <= TABLE_DRAWS_PER_ENTRY * days;
+}
+
+/* A Poisson draw of mean mu: from the table when `use` (built for mu unless
+ * it already holds it), else PTRS. */
+static inline __attribute__((always_inline)) int64_t
+poisson_fixed(dp_poisson_table *tab, double mu, bool use, dp_pcg64 *g)
+{
+    if (use && (mu == tab->mu || dp_poisson_table_build(tab, mu) == 0))
+        return dp_poisson_table_sample(tab, g);
+    /* (a failed build cannot happen: the room was reserved at dp_work_init) */
     return dp_sample_poisson(g, mu);
 }
 
@@ -415,6 +421,8 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     double intensity = 1.0;
     size_t ph = 0, ev = 0;
     int phase_end = s->n_phases ? w->phases[0].from : H + 1;
+    bool tab_c = false, tab_r = false;
+    const bool tab_b = table_pays(b, H);
     size_t ob = 0;
     int next_obs = m->n_obs_days ? m->obs_day[0] : H + 1;
     int t;
@@ -438,10 +446,14 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
             A -= out;
             rotated += out;
         }
-        if (t >= phase_end) {
+        if (t >= phase_end || t == 1) {
             while (ph < s->n_phases && w->phases[ph].from <= t)
                 intensity = w->phases[ph++].intensity;
             phase_end = ph < s->n_phases ? w->phases[ph].from : H + 1;
+            /* a new stretch of fixed daily mean: tables or PTRS for it */
+            double m0 = intensity * per;
+            tab_c = fixed_mean && table_pays(q > 0 ? m0 * (1 - q) : m0, phase_end - t);
+            tab_r = fixed_mean && q > 0 && table_pays(m0 * q, phase_end - t);
         }
 
         /* 3. combat casualties; 5-6 the returning wounded among them.
@@ -455,26 +467,22 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
                                       : intensity * per;
         if (A > 0 && mean > 0) {
             if (k > 0) mean *= gsl_ran_gamma(r, k, 1.0 / k);
-            int days = phase_end - t;
             if (q > 0) {
-                R = fixed_mean ? poisson_fixed(&w->tab_r, mean * q, days, g)
-                               : dp_sample_poisson(g, mean * q);
-                C = R + (fixed_mean ? poisson_fixed(&w->tab_c, mean * (1 - q), days, g)
-                                    : dp_sample_poisson(g, mean * (1 - q)));
+                R = poisson_fixed(&w->tab_r, mean * q, tab_r, g);
+                C = R + poisson_fixed(&w->tab_c, mean * (1 - q), tab_c, g);
                 if (C > A) {
                     C = A;
                     R = dp_sample_binomial(g, A, q);
                 }
             } else {
-                C = fixed_mean ? poisson_fixed(&w->tab_c, mean, days, g)
-                               : dp_sample_poisson(g, mean);
+                C = poisson_fixed(&w->tab_c, mean, tab_c, g);
                 if (C > A) C = A;
             }
         }
         /* 4. non-battle losses */
         int64_t B = 0;
         if (b > 0 && A - C > 0) {
-            B = poisson_fixed(&w->tab_b, b, H - t + 1, g);
+            B = poisson_fixed(&w->tab_b, b, tab_b, g);
             if (B > A - C) B = A - C;
             non_battle += B;
         }

@@ -54,6 +54,28 @@ Test(engine, independent_of_threads)
     dp_scenario_free(s);
 }
 
+/* Fixed daily means in phases of random length: whether a Poisson table is
+ * used must depend on the trajectory alone, never on a table that an
+ * earlier trajectory left in the thread's cache (a bug once: cached tables
+ * were used even where the trajectory would have chosen PTRS). */
+Test(engine, fixed_means_independent_of_threads)
+{
+    dp_scenario *s = th_load(
+        "start: 2025-01-01\nhorizon: 200\nforce:\n  initial: 3000\n"
+        "casualties:\n  per_day: 30\nnon_battle:\n  per_day: 1\n"
+        "return_to_duty:\n  fraction: 0.3\n  delay: 5 to 20\n"
+        "phases:\n  - {from: 'uniform(2, 60)', intensity: 0.5}\n"
+        "  - {from: 'uniform(61, 120)', intensity: 1}\n");
+    th_run r1, r2, r3;
+    th_simulate(&r1, s, 20000, 9, 1);
+    th_simulate(&r2, s, 20000, 9, 2);
+    th_simulate(&r3, s, 20000, 9, 3);
+    assert_same(&r1.a, &r2.a);
+    assert_same(&r1.a, &r3.a);
+    th_run_free(&r1); th_run_free(&r2); th_run_free(&r3);
+    dp_scenario_free(s);
+}
+
 /* Trajectories 0..n-1 in two pieces (as two processes would run them),
  * merged, equal the whole run: trajectory i depends only on (seed, i). */
 Test(engine, pieces_merge_to_the_whole)
