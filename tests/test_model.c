@@ -170,6 +170,32 @@ Test(model, negative_binomial_day)
     single_free(&x);
 }
 
+/* Mean strength at the end of each day 1..H over n trajectories against a
+ * closed form, each day within 6 sd of the mean (sample sd). */
+static void check_mean_strength(single *x, int n, int H, double (*expect)(int t))
+{
+    double *s1 = calloc((size_t)H + 1, sizeof *s1), *s2 = calloc((size_t)H + 1, sizeof *s2);
+    cr_assert(s1 && s2);
+    for (uint64_t i = 0; i < (uint64_t)n; i++) {
+        const dp_outcome *o = single_run(x, i);
+        for (int t = 1; t <= H; t++) {
+            double a = (double)A_at(o, t);
+            s1[t] += a;
+            s2[t] += a * a;
+        }
+    }
+    for (int t = 1; t <= H; t++) {
+        double mean = s1[t] / n, var = s2[t] / n - mean * mean;
+        double z = fabs(mean - expect(t)) / sqrt(var / n);
+        cr_assert_lt(z, 6, "day %d: mean %g, expected %g (z %g)", t, mean, expect(t), z);
+    }
+    free(s1);
+    free(s2);
+}
+
+static double rtd_expect(int t) { return 100000 - 50.0 * t + 50.0 * 0.5 * 0.75 * fmax(0, t - 10); }
+static double decay_expect(int t) { return 10000 * pow(0.99, t); }
+
 /* (d) Returns with a fixed delay d and fraction f: casualties of day s are
  * back on day s + d, so E[A_t] = N0 - l t + l f rho/(1+rho) (t - d)+.
  * Catches a delay off by one day, returns arriving after the losses of
@@ -180,22 +206,7 @@ Test(model, return_to_duty_mean_strength)
     single_init(&x, "start: 2025-01-01\nhorizon: 60\nforce:\n  initial: 100000\n"
                     "casualties:\n  per_day: 50\n  wounded_per_killed: 3\n"
                     "return_to_duty:\n  fraction: 0.5\n  delay: 10\n");
-    enum { N = 20000, H = 60 };
-    static double s1[H + 1], s2[H + 1];
-    for (uint64_t i = 0; i < N; i++) {
-        const dp_outcome *o = single_run(&x, i);
-        for (int t = 1; t <= H; t++) {
-            double a = (double)A_at(o, t);
-            s1[t] += a;
-            s2[t] += a * a;
-        }
-    }
-    for (int t = 1; t <= H; t++) {
-        double expect = 100000 - 50.0 * t + 50.0 * 0.5 * 0.75 * fmax(0, t - 10);
-        double mean = s1[t] / N, var = s2[t] / N - mean * mean;
-        double z = fabs(mean - expect) / sqrt(var / N);
-        cr_assert_lt(z, 6, "day %d: mean %g, expected %g (z %g)", t, mean, expect, z);
-    }
+    check_mean_strength(&x, 20000, 60, rtd_expect);
     single_free(&x);
 }
 
@@ -249,21 +260,7 @@ Test(model, proportional_mean_decay)
     single x;
     single_init(&x, "start: 2025-01-01\nhorizon: 100\nforce:\n  initial: 10000\n"
                     "casualties:\n  rate: 1%\n");
-    enum { N = 20000, H = 100 };
-    static double s1[H + 1], s2[H + 1];
-    for (uint64_t i = 0; i < N; i++) {
-        const dp_outcome *o = single_run(&x, i);
-        for (int t = 1; t <= H; t++) {
-            double a = (double)A_at(o, t);
-            s1[t] += a;
-            s2[t] += a * a;
-        }
-    }
-    for (int t = 1; t <= H; t++) {
-        double expect = 10000 * pow(0.99, t);
-        double mean = s1[t] / N, var = s2[t] / N - mean * mean;
-        cr_assert_lt(fabs(mean - expect) / sqrt(var / N), 6, "day %d: %g vs %g", t, mean, expect);
-    }
+    check_mean_strength(&x, 20000, 100, decay_expect);
     single_free(&x);
 }
 
