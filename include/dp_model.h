@@ -22,6 +22,8 @@ typedef struct dp_model {
     const dp_scenario *s;
     int H;                   /* horizon in days */
     size_t n_strength, n_casualties;
+    size_t *level_order;     /* strength levels by falling x, then casualty
+                                levels (indices from n_strength) by rising x */
     size_t n_levels;         /* strength + casualties (+1 withdrawn if a rule) */
     bool has_rule;
     dp_draw *draws;          /* one per scenario param */
@@ -34,7 +36,7 @@ typedef struct dp_model {
     size_t *obs_slot;
     const dp_observation **obs;
     bool has_rtd;
-    dp_alias delay;
+    dp_cells delay;
     int delay_fixed;         /* > 0 when the delay is one value: no draw */
 } dp_model;
 
@@ -64,16 +66,13 @@ typedef struct dp_work {
     int64_t *reinforcement_size;
     size_t n_reinforcements;
     dp_poisson_table tab_c, tab_r, tab_b;   /* fixed-mean Poisson tables */
-    dp_pcg64 g2;             /* the trajectory's second stream (return delays) */
+    dp_negbin_table tab_nb;  /* fixed-mean counts under dispersion */
+    dp_binomial_pow2 binom;  /* returning casualties among C, for this q */
     /* per observation day: cumulative casualties, non-returning casualties,
      * killed, and strength at the end of that day */
     int64_t *obs_c, *obs_stay, *obs_killed, *obs_A;
     dp_outcome out;
 } dp_work;
-
-/* Stream index bit of a trajectory's second stream (SPEC 1.6 still holds:
- * it depends only on the seed and the trajectory). */
-#define DP_SECOND_STREAM (UINT64_C(1) << 63)
 
 int dp_model_init(dp_model *m, const dp_scenario *s);
 void dp_model_free(dp_model *m);

@@ -17,6 +17,9 @@ enum { EV_WITHDRAW_FRACTION, EV_WITHDRAW_SIZE };
  * at least one draw per this many entries (building one entry costs about
  * what a table draw saves over PTRS). */
 #define TABLE_DRAWS_PER_ENTRY 2.0
+/* An NB table replaces a Gamma and a Poisson draw: it pays sooner
+ * (measured on kursk-2025.yaml: 8 and 32 were slower). */
+#define NEGBIN_ENTRIES_PER_DRAW 16.0
 
 struct dp_event {          /* a scheduled withdrawal that happens */
     int day, order, kind;
@@ -67,7 +70,7 @@ static int build_delay_table(dp_model *m)
         prev = next;
     }
     w[H - 1] = fmax(0.0, 1.0 - prev);
-    int rc = dp_alias_init(&m->delay, w, (size_t)H);
+    int rc = dp_cells_init(&m->delay, w, (size_t)H);
     free(w);
     return rc;
 }
@@ -109,6 +112,33 @@ static int compile_observations(dp_model *m)
     return 0;
 }
 
+/* Strength levels by falling x, casualty levels by rising x: the order in
+ * which a trajectory can first meet them, so a day checks only the next.
+ * Insertion sort: a handful of levels, and no context for qsort. */
+static void sort_by_x(size_t *idx, size_t n, const double *x, int sign)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && sign * x[idx[j]] < sign * x[idx[j - 1]]; j--) {
+            size_t tmp = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = tmp;
+        }
+}
+
+static int order_levels(dp_model *m)
+{
+    size_t ns = m->n_strength, nc = m->n_casualties;
+    m->level_order = malloc((ns + nc + 1) * sizeof *m->level_order);
+    if (!m->level_order) return -1;
+    size_t *so = m->level_order, *co = m->level_order + ns;
+    for (size_t j = 0; j < ns; j++) so[j] = j;
+    for (size_t j = 0; j < nc; j++) co[j] = j;
+    sort_by_x(so, ns, m->s->strength.x, -1);
+    sort_by_x(co, nc, m->s->casualties.x, 1);
+    for (size_t j = 0; j < nc; j++) co[j] += ns;
+    return 0;
+}
+
 int dp_model_init(dp_model *m, const dp_scenario *s)
 {
     memset(m, 0, sizeof *m);
@@ -128,6 +158,10 @@ int dp_model_init(dp_model *m, const dp_scenario *s)
         dp_model_free(m);
         return -1;
     }
+    if (order_levels(m) != 0) {
+        dp_model_free(m);
+        return -1;
+    }
     m->has_rtd = s->rtd_fraction != DP_NONE && s->has_rtd_delay;
     if (m->has_rtd && build_delay_table(m) != 0) {
         dp_model_free(m);
@@ -143,7 +177,8 @@ void dp_model_free(dp_model *m)
     free(m->obs_day);
     free(m->obs_slot);
     free(m->obs);
-    dp_alias_free(&m->delay);
+    free(m->level_order);
+    dp_cells_free(&m->delay);
     memset(m, 0, sizeof *m);
 }
 
@@ -152,9 +187,10 @@ int dp_work_init(dp_work *w, const dp_model *m)
     const dp_scenario *s = m->s;
     memset(w, 0, sizeof *w);
     size_t days = (size_t)m->H + 2;
+    size_t arrive_days = 2 * (size_t)m->H + 2;   /* see returns() */
     /* the drawn params, their ranks, then dp_params_draw's scratch */
     w->v = calloc(s->n_params ? 3 * s->n_params : 1, sizeof *w->v);
-    w->arrive = calloc(days, sizeof *w->arrive);
+    w->arrive = calloc(arrive_days, sizeof *w->arrive);
     w->events = calloc(s->n_withdrawals + 1, sizeof *w->events);
     w->phases = calloc(s->n_phases + 1, sizeof *w->phases);
     w->level = calloc(m->n_levels + 1, sizeof *w->level);
@@ -182,6 +218,11 @@ int dp_work_init(dp_work *w, const dp_model *m)
         }
         tabs[j]->mu = -1;   /* holds no mean yet */
     }
+    if (dp_negbin_table_init(&w->tab_nb) != 0) {
+        dp_work_free(w);
+        return -1;
+    }
+    w->binom.q = -1;
     if (!w->v || !w->arrive || !w->events || !w->phases || !w->level ||
         !w->reinforcement_day || !w->reinforcement_size ||
         !w->out.day || !w->out.A) {
@@ -209,6 +250,7 @@ void dp_work_free(dp_work *w)
     dp_poisson_table_free(&w->tab_c);
     dp_poisson_table_free(&w->tab_r);
     dp_poisson_table_free(&w->tab_b);
+    dp_negbin_table_free(&w->tab_nb);
     memset(w, 0, sizeof *w);
 }
 
@@ -245,13 +287,12 @@ static bool happens(double chance, dp_pcg64 *g)
 }
 
 /* Schedules this trajectory's reinforcements, withdrawals and phases from
- * the drawn params; returns the arrivals pending after day 0. */
-static int64_t schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
+ * the drawn params. */
+static void schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
 {
     const dp_scenario *s = m->s;
     const double *v = w->v;
     int H = m->H;
-    int64_t pending = 0;
 
     w->n_reinforcements = 0;
     for (size_t i = 0; i < s->n_reinforcements; i++) {
@@ -261,7 +302,6 @@ static int64_t schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
         int64_t size = (int64_t)v[r->size];
         if (day >= 1 && day <= H && size > 0) {
             w->arrive[day] += size;
-            pending += size;
             w->reinforcement_day[w->n_reinforcements] = day;
             w->reinforcement_size[w->n_reinforcements++] = size;
         }
@@ -289,40 +329,32 @@ static int64_t schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
     }
     if (s->n_phases > 1)
         qsort(w->phases, s->n_phases, sizeof *w->phases, cmp_phase);
-    return pending;
 }
 
-static void returns(const dp_model *m, dp_work *w, dp_pcg64 *g, int t,
-                    int64_t n, int64_t *pending)
+/* Schedules the return of n soldiers wounded on day t. arrive[] has room
+ * up to day 2H + 1: a delay is at most H days, so no return needs a bound
+ * check; days after H are never read (nor cleared). */
+static void returns(const dp_model *m, dp_work *w, dp_pcg64 *g, int t, int64_t n)
 {
-    int H = m->H;
     if (m->delay_fixed > 0) {
-        if (t + m->delay_fixed <= H) {
-            w->arrive[t + m->delay_fixed] += n;
-            *pending += n;
-        }
+        w->arrive[t + m->delay_fixed] += n;
         return;
     }
-    /* Soldiers alternate between the trajectory's stream and its second
-     * stream (w->g2), so two independent generator steps run side by side
-     * instead of one long chain of 128-bit multiplies. Local copies stay in
-     * registers: through the pointers every draw would store the state and
-     * load it back in halves, which the processor cannot forward. */
-    dp_pcg64 a = *g, b = w->g2;
-    int64_t due = 0, j = 0;
-    for (; j + 1 < n; j += 2) {
-        int d1 = (int)dp_alias_sample(&m->delay, &a) + 1;
-        int d2 = (int)dp_alias_sample(&m->delay, &b) + 1;
-        if (t + d1 <= H) { w->arrive[t + d1]++; due++; }
-        if (t + d2 <= H) { w->arrive[t + d2]++; due++; }
+    /* Four soldiers per 64-bit draw, 14 bits each (dp_cells), always four:
+     * slots past the last soldier land in the spare day 2H + 1, so the
+     * inner loop has no branch on n. */
+    int64_t *arrive = w->arrive;
+    const int spare = 2 * m->H + 1;
+    for (int64_t j = 0; j < n; j += DP_CELLS_PER_DRAW) {
+        uint64_t bits = dp_pcg64_next(g);
+        int64_t left = n - j;
+        for (int i = 0; i < DP_CELLS_PER_DRAW; i++) {
+            uint32_t c = (uint32_t)(bits >> (64 - DP_CELL_BITS));
+            bits <<= DP_CELL_BITS;
+            int at = t + 1 + (int)dp_cells_sample(&m->delay, c, g);
+            arrive[i < left ? at : spare]++;
+        }
     }
-    if (j < n) {
-        int d = (int)dp_alias_sample(&m->delay, &a) + 1;
-        if (t + d <= H) { w->arrive[t + d]++; due++; }
-    }
-    *g = a;
-    w->g2 = b;
-    *pending += due;
 }
 
 /* ln(x + 1) - ln(obs + 1), squared over twice the error's variance. */
@@ -350,6 +382,28 @@ static double observation_weight(const dp_model *m, const dp_work *w)
     return exp(-sum);
 }
 
+/* Whether an NB table (dispersion k) pays for a stretch of `days` draws;
+ * decided like table_pays, from (k, mu, days) alone. */
+static bool negbin_pays(double k, double mu, int days)
+{
+    uint32_t n = dp_negbin_table_size(k, mu);
+    return n != UINT32_MAX && (double)n <= NEGBIN_ENTRIES_PER_DRAW * days;
+}
+
+/* Makes the thread's NB table hold (k, mu) unless it does; false when it
+ * cannot (then the day's count is a Gamma-scaled Poisson draw). */
+static bool negbin_ready(dp_negbin_table *t, double k, double mu)
+{
+    return (t->mu == mu && t->k == k) || dp_negbin_table_build(t, k, mu) == 0;
+}
+
+/* Binomial(n, q) with this trajectory's q, from tables built at first use. */
+static inline int64_t returning(dp_work *w, dp_pcg64 *g, int64_t n, double q)
+{
+    if (w->binom.q != q) dp_binomial_pow2_build(&w->binom, q);
+    return dp_binomial_pow2_sample(&w->binom, n, g);
+}
+
 /* Whether a guide table for a mean that stays mu for `days` draws costs
  * less to build than the draws it saves. Decided once per stretch of fixed
  * mean from (mu, days) alone: never from what the thread's table held
@@ -361,15 +415,18 @@ static bool table_pays(double mu, int days)
            (double)dp_poisson_table_size(mu) <= TABLE_DRAWS_PER_ENTRY * days;
 }
 
-/* A Poisson draw of mean mu: from the table when `use` (built for mu unless
- * it already holds it), else PTRS. */
-static inline __attribute__((always_inline)) int64_t
-poisson_fixed(dp_poisson_table *tab, double mu, bool use, dp_pcg64 *g)
+/* Makes a Poisson table hold mu unless it does (a failed build cannot
+ * happen: the room was reserved at dp_work_init; if it did, PTRS). */
+static bool poisson_ready(dp_poisson_table *tab, double mu)
 {
-    if (use && (mu == tab->mu || dp_poisson_table_build(tab, mu) == 0))
-        return dp_poisson_table_sample(tab, g);
-    /* (a failed build cannot happen: the room was reserved at dp_work_init) */
-    return dp_sample_poisson(g, mu);
+    return mu == tab->mu || dp_poisson_table_build(tab, mu) == 0;
+}
+
+/* A Poisson draw of mean mu: from tab when `use` (it holds mu), else PTRS. */
+static inline __attribute__((always_inline)) int64_t
+poisson_fixed(const dp_poisson_table *tab, double mu, bool use, dp_pcg64 *g)
+{
+    return use ? dp_poisson_table_sample(tab, g) : dp_sample_poisson(g, mu);
 }
 
 void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
@@ -382,9 +439,6 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     const size_t ns = m->n_strength, nc = m->n_casualties;
 
     dp_rng_stream(g, seed, i);
-    /* trajectory i's second stream: indices with the top bit set are never
-     * trajectories, so it is unrelated to every trajectory's first stream */
-    if (m->has_rtd && m->delay_fixed == 0) dp_rng_stream(&w->g2, seed, i | DP_SECOND_STREAM);
     memset(w->arrive, 0, ((size_t)H + 2) * sizeof *w->arrive);
     double *ranks = w->v + s->n_params;
     dp_params_draw(s, m->draws, r, w->v, w->v + 2 * s->n_params, ranks);
@@ -393,7 +447,8 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
 
     int64_t N0 = (int64_t)v[s->initial];
     int64_t non_battle = 0, rotated = 0, arrived = 0;
-    int64_t pending = schedule(m, w, g);
+    schedule(m, w, g);
+    int next_arrival = 0;
 
     const double per = v[s->casualty];
     const double k = s->dispersion != DP_NONE ? v[s->dispersion] : 0;
@@ -402,14 +457,19 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     const double f = m->has_rtd ? v[s->rtd_fraction] : 0;
     /* a casualty returns with probability q: wounded, then back */
     const double q = (1.0 - p_killed) * f;
-    /* a day's mean stays fixed through a phase in absolute mode without
-     * dispersion: its Poisson draws can come from tables */
-    const bool fixed_mean = !s->proportional && k == 0;
+    /* a day's law stays fixed through a phase in absolute mode: its draws
+     * can come from tables */
+    const bool fixed_mean = !s->proportional;
+    /* Poisson counts of returning and other casualties drawn apart (from
+     * two tables); otherwise C first and the returning among them */
+    const bool thin = fixed_mean && k == 0 && q > 0;
 
     for (size_t j = 0; j < ns; j++) w->level[j] = at_most(s->strength.x[j], N0);
     for (size_t j = 0; j < nc; j++) w->level[ns + j] = at_least(s->casualties.x[j], N0);
     const int64_t rule = m->has_rule ? at_most(v[s->below], N0) : -1;
-    size_t unmet = ns + nc;
+    /* the next strength and casualty levels to meet, in level_order */
+    const size_t *next_s = m->level_order, *end_s = next_s + ns;
+    const size_t *next_c = end_s, *end_c = next_c + nc;
     for (size_t j = 0; j < m->n_levels; j++) o->day[j] = 0;
 
     /* cum_c: killed + wounded; cum_stay: casualties that do not return
@@ -421,8 +481,8 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     double intensity = 1.0;
     size_t ph = 0, ev = 0;
     int phase_end = s->n_phases ? w->phases[0].from : H + 1;
-    bool tab_c = false, tab_r = false;
-    const bool tab_b = table_pays(b, H);
+    bool tab_c = false, tab_r = false, tab_nb = false;
+    const bool tab_b = table_pays(b, H) && poisson_ready(&w->tab_b, b);
     size_t ob = 0;
     int next_obs = m->n_obs_days ? m->obs_day[0] : H + 1;
     int t;
@@ -434,7 +494,6 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
         if (w->arrive[t]) {
             A += w->arrive[t];
             arrived += w->arrive[t];
-            pending -= w->arrive[t];
         }
         /* 2. scheduled withdrawals, in the order written */
         for (; ev < w->n_events && w->events[ev].day == t; ev++) {
@@ -450,33 +509,44 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
             while (ph < s->n_phases && w->phases[ph].from <= t)
                 intensity = w->phases[ph++].intensity;
             phase_end = ph < s->n_phases ? w->phases[ph].from : H + 1;
-            /* a new stretch of fixed daily mean: tables or PTRS for it */
+            /* a new stretch of fixed daily mean: tables (built now) or
+             * direct draws for it */
             double m0 = intensity * per;
-            tab_c = fixed_mean && table_pays(q > 0 ? m0 * (1 - q) : m0, phase_end - t);
-            tab_r = fixed_mean && q > 0 && table_pays(m0 * q, phase_end - t);
+            double mc = thin ? m0 * (1 - q) : m0;
+            int days = phase_end - t;
+            tab_nb = fixed_mean && k > 0 && negbin_pays(k, m0, days) &&
+                     negbin_ready(&w->tab_nb, k, m0);
+            tab_c = fixed_mean && k == 0 && table_pays(mc, days) && poisson_ready(&w->tab_c, mc);
+            tab_r = thin && table_pays(m0 * q, days) && poisson_ready(&w->tab_r, m0 * q);
         }
 
-        /* 3. combat casualties; 5-6 the returning wounded among them.
-         * Poisson thinning: the day's casualties that will return (R) and
-         * the others (N) are independent Poisson counts of means m q and
-         * m (1 - q), so C = N + R is Poisson(m) and R | C is Binomial(C, q).
-         * When C exceeds A it is capped, and R is drawn again from
-         * Binomial(A, q): the law of R given the capped C. */
+        /* 3. combat casualties; 5-6 the returning wounded among them: each
+         * casualty returns with probability q, independently, so given C
+         * the returning R is Binomial(C, q). Without dispersion and with a
+         * fixed mean, Poisson thinning instead: R and N = C - R are
+         * independent Poisson counts of means m q and m (1 - q), each from
+         * a table; when C = R + N exceeds A it is capped, and R is drawn
+         * again from Binomial(A, q), the law of R given the capped C. */
         int64_t C = 0, R = 0;
         double mean = s->proportional ? intensity * per * (double)A
                                       : intensity * per;
         if (A > 0 && mean > 0) {
-            if (k > 0) mean *= gsl_ran_gamma(r, k, 1.0 / k);
-            if (q > 0) {
+            if (thin) {
                 R = poisson_fixed(&w->tab_r, mean * q, tab_r, g);
                 C = R + poisson_fixed(&w->tab_c, mean * (1 - q), tab_c, g);
                 if (C > A) {
                     C = A;
-                    R = dp_sample_binomial(g, A, q);
+                    R = returning(w, g, A, q);
                 }
             } else {
-                C = poisson_fixed(&w->tab_c, mean, tab_c, g);
+                if (tab_nb)
+                    C = dp_negbin_table_sample(&w->tab_nb, g);
+                else if (k > 0)
+                    C = dp_sample_poisson(g, mean * gsl_ran_gamma(r, k, 1.0 / k));
+                else
+                    C = poisson_fixed(&w->tab_c, mean, tab_c, g);
                 if (C > A) C = A;
+                if (q > 0 && C > 0) R = returning(w, g, C, q);
             }
         }
         /* 4. non-battle losses */
@@ -489,17 +559,13 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
         cum_c += C;
         cum_stay += C - R;
         /* 6. each returning soldier's own delay */
-        if (R > 0) returns(m, w, g, t, R, &pending);
+        if (R > 0) returns(m, w, g, t, R);
         /* 7. */
         A -= C + B;
 
         /* 8. thresholds */
-        if (unmet) {
-            for (size_t j = 0; j < ns; j++)
-                if (!o->day[j] && A <= w->level[j]) { o->day[j] = t; unmet--; }
-            for (size_t j = ns; j < ns + nc; j++)
-                if (!o->day[j] && cum_c >= w->level[j]) { o->day[j] = t; unmet--; }
-        }
+        for (; next_s < end_s && A <= w->level[*next_s]; next_s++) o->day[*next_s] = t;
+        for (; next_c < end_c && cum_c >= w->level[*next_c]; next_c++) o->day[*next_c] = t;
         /* 9. the withdrawal rule: frozen from the end of day t, strength 0 */
         bool withdrawn = A <= rule;
         if (withdrawn) {
@@ -515,8 +581,14 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
             next_obs = ob < m->n_obs_days ? m->obs_day[ob] : H + 1;
         }
         if (withdrawn) break;
-        /* nobody left and nobody to come: nothing can change any more */
-        if (A == 0 && pending == 0) break;
+        /* nobody left and nobody to come: nothing can change any more. With
+         * A = 0 nothing new is scheduled, so the next arrival, once found,
+         * need not be looked for again before its day. */
+        if (A == 0 && t >= next_arrival) {
+            next_arrival = t + 1;
+            while (next_arrival <= H && w->arrive[next_arrival] == 0) next_arrival++;
+            if (next_arrival > H) break;
+        }
     }
     o->last = t > H ? H : t;
     o->reinforced = 0;

@@ -4,7 +4,7 @@
  * H. C. Chen and Y. Asau, "On generating random variates from an empirical
  * distribution", AIIE Transactions 6 (1974) 163-166. The cdf is summed once
  * for a mean; a draw looks up the guide entry for u and walks forward while
- * cdf[k] <= u: with four guide entries per outcome, rarely more than one
+ * cdf[k] <= u: with four to eight guide entries per outcome, rarely more than one
  * step, taken without a branch (a mispredicted branch costs more than the
  * rest of the draw). Exact inversion up to the rounding of the summed cdf (relative
  * 1e-15); the mass beyond the last outcome, below 2^-60, is given to it.
@@ -50,7 +50,8 @@ int dp_poisson_table_build(dp_poisson_table *t, double mu)
     if (n > t->cap) {
         double *cdf = realloc(t->cdf, n * sizeof *cdf);
         if (cdf) t->cdf = cdf;
-        uint32_t *guide = realloc(t->guide, (size_t)DP_GUIDE_PER_OUTCOME * n * sizeof *guide);
+        /* a power of 2 of at least DP_GUIDE_PER_OUTCOME n */
+        uint32_t *guide = realloc(t->guide, (size_t)2 * DP_GUIDE_PER_OUTCOME * n * sizeof *guide);
         if (guide) t->guide = guide;
         if (!cdf || !guide) {
             dp_poisson_table_free(t);
@@ -78,12 +79,9 @@ int dp_poisson_table_build(dp_poisson_table *t, double mu)
         p[k] = acc / sum;
     }
     p[n - 1] = 1.0;
-    uint32_t ng = DP_GUIDE_PER_OUTCOME * n;
-    for (uint32_t i = 0, k = 0; i < ng; i++) {
-        double level = (double)i / ng;
-        while (p[k] <= level) k++;
-        t->guide[i] = k;
-    }
+    uint32_t ng = 1;
+    while (ng < DP_GUIDE_PER_OUTCOME * n) ng <<= 1;
+    dp_guide_fill(t->guide, ng, p, n);
     t->n = n;
     t->ng = ng;
     t->mu = mu;

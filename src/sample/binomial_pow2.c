@@ -1,0 +1,106 @@
+/*
+ * binomial_pow2.c - Binomial(n, q) for one q and many n, from small tables.
+ *
+ * Binomial laws with one q add: Binomial(a, q) + Binomial(b, q) is
+ * Binomial(a + b, q) for independent draws. So n = 64 h + 8 a + b, with
+ * a, b < 8, is drawn as h draws from a table of Binomial(64, q), one from
+ * Binomial(8 a, q) and one from Binomial(b, q): for the 50 to 150
+ * casualties of a day, three or four table draws and no branch on the
+ * digits (tables for n = 0 hold the one outcome 0). Each table is inverted
+ * through a guide table (Chen and Asau 1974) from p(0) = (1 - q)^n, which
+ * cannot underflow for q <= 1/2 (p(0) >= 2^-64); q > 1/2 draws
+ * n - Binomial(n, 1 - q). The
+ * last outcome's cdf is set to 2, so it gathers the rounding of the sum.
+ * Building the 17 tables is 333 outcomes, once per trajectory.
+ */
+#include <math.h>
+#include "dp_sample.h"
+
+static int table_n(int i) { return i < 8 ? i : i < 16 ? 8 * (i - 8) : 64; }
+
+/* 1 / x for x = 1..64: the pmf recurrence multiplies (a division would
+ * cost more than the rest of a build) */
+#define R4(x) 1.0 / (x), 1.0 / (x + 1), 1.0 / (x + 2), 1.0 / (x + 3)
+#define R16(x) R4(x), R4(x + 4), R4(x + 8), R4(x + 12)
+static const double recip[65] = {0, R16(1), R16(17), R16(33), R16(49)};
+#undef R16
+#undef R4
+
+void dp_binomial_pow2_build(dp_binomial_pow2 *b, double q)
+{
+    b->q = q;
+    b->flip = q > 0.5;
+    double p = b->flip ? 1.0 - q : q;
+    b->p = p;
+    double odds = p / (1 - p);
+    /* p(0) = (1 - p)^n by products (an exp per table cost more than the
+     * rest of the build): n = 0..7, then 8 a, then 64 */
+    double p0[DP_BINOMIAL_TABLES];
+    p0[0] = 1;
+    for (int i = 1; i < 8; i++) p0[i] = p0[i - 1] * (1 - p);
+    double q8 = p0[7] * (1 - p);
+    p0[8] = 1;
+    for (int i = 9; i < 16; i++) p0[i] = p0[i - 1] * q8;
+    p0[16] = p0[15] * q8;
+    int off = 0, goff = 0;
+    for (int i = 0; i < DP_BINOMIAL_TABLES; i++) {
+        int n = table_n(i);
+        double *cdf = b->cdf + off;
+        double pmf = p0[i], acc = pmf;
+        cdf[0] = acc;
+        for (int x = 1; x < n; x++) {
+            pmf *= (double)(n - x + 1) * recip[x] * odds;
+            acc += pmf;
+            cdf[x] = acc;
+        }
+        cdf[n] = 2.0;
+        int ng = 1;
+        while (ng < n + 1) ng <<= 1;
+        /* guide[i] = first x with cdf[x] > i / ng, counted as in
+         * dp_guide_fill: the x with ceil(cdf[x] ng) <= i */
+        uint8_t *guide = b->guide + goff;
+        for (int k = 0; k < ng; k++) guide[k] = 0;
+        for (int x = 0; x < n; x++) {
+            double v = cdf[x] * ng;
+            if (!(v < ng)) break;        /* and so are all after it */
+            int lim = (int)v;
+            lim += (double)lim < v;
+            if (lim >= ng) break;
+            guide[lim]++;
+        }
+        /* the running sum in a register: through memory each step would
+         * wait for the store before it */
+        unsigned run = 0;
+        for (int k = 0; k < ng; k++) {
+            run += guide[k];
+            guide[k] = (uint8_t)run;
+        }
+        b->off[i] = (uint16_t)off;
+        b->goff[i] = (uint16_t)goff;
+        b->ng[i] = (uint16_t)ng;
+        off += n + 1;
+        goff += ng;
+    }
+}
+
+static inline unsigned table_draw(const dp_binomial_pow2 *b, int i, dp_pcg64 *g)
+{
+    const double *cdf = b->cdf + b->off[i];
+    double u = dp_pcg64_double(g);
+    unsigned x = b->guide[b->goff[i] + (unsigned)(u * b->ng[i])];
+    x += u >= cdf[x];
+    while (u >= cdf[x]) x++;
+    return x;
+}
+
+int64_t dp_binomial_pow2_sample(const dp_binomial_pow2 *b, int64_t n, dp_pcg64 *g)
+{
+    if (n <= 0) return 0;
+    if (b->p == 0) return b->flip ? n : 0;
+    if (n > DP_BINOMIAL_POW2_MAX_N) return dp_sample_binomial(g, n, b->q);
+    dp_pcg64 s = *g;     /* in registers: through g every draw would store it */
+    int64_t x = table_draw(b, (int)(n & 7), &s) + table_draw(b, 8 + (int)((n >> 3) & 7), &s);
+    for (int64_t h = n >> 6; h > 0; h--) x += table_draw(b, 16, &s);
+    *g = s;
+    return b->flip ? n - x : x;
+}

@@ -1,0 +1,131 @@
+/*
+ * negbin_table.c - NB(k, mean mu) by table inversion with a guide table.
+ *
+ *   p(j) = Gamma(j + k) / (Gamma(k) j!) p^k (1 - p)^j,   p = k / (k + mu)
+ *
+ * the law of a day's count under dispersion k (Poisson of a Gamma-scaled
+ * mean). When the mean is fixed for a stretch of days, one table replaces a
+ * Gamma draw and a Poisson draw per day.
+ *
+ * p(0) = exp(-k log1p(mu / k)) is computed directly and the rest by
+ * p(j) = p(j - 1) (j - 1 + k) / j (1 - p): absolute probabilities, so a
+ * table can stop where 2^-9 of the mass is left and a draw beyond it walks
+ * on with the same recurrence, giving the same cdf values a longer table
+ * would hold (H. C. Chen and Y. Asau, AIIE Transactions 6 (1974) 163-166,
+ * for the guide table). Exact inversion up to the rounding of the summed
+ * cdf (relative ~1e-15 per outcome tabulated).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include "dp_sample.h"
+
+/* 1 / j for j < RECIPS: the pmf recurrence multiplies (a division a step
+ * was the larger part of a build) */
+#define RECIPS 2048
+#define R4(x) 1.0 / (x), 1.0 / (x + 1), 1.0 / (x + 2), 1.0 / (x + 3)
+#define R16(x) R4(x), R4(x + 4), R4(x + 8), R4(x + 12)
+#define R64(x) R16(x), R16(x + 16), R16(x + 32), R16(x + 48)
+#define R256(x) R64(x), R64(x + 64), R64(x + 128), R64(x + 192)
+#define R1024(x) R256(x), R256(x + 256), R256(x + 512), R256(x + 768)
+static const double recip[RECIPS] = {0, R1024(1), R256(1025), R256(1281), R256(1537),
+                                     R64(1793), R64(1857), R64(1921), R16(1985), R16(2001),
+                                     R16(2017), R4(2033), R4(2037), R4(2041), 1.0 / 2045,
+                                     1.0 / 2046, 1.0 / 2047};
+#undef R1024
+#undef R256
+#undef R64
+#undef R16
+#undef R4
+
+/* -log p(0) at most this: p(0) = 2^-900 and above is a normal double */
+#define P0_LOG_MIN 623.0
+
+#define TAIL_LEFT 0x1p-9      /* a table ends where less than this is left */
+#define GUIDE_PER_OUTCOME 1   /* at least; the guide's size is a power of 2 */
+
+uint32_t dp_negbin_table_size(double k, double mu)
+{
+    if (!(k > 0) || !(mu > 0) || !isfinite(k) || !isfinite(mu)) return UINT32_MAX;
+    if (k * log1p(mu / k) > P0_LOG_MIN) return UINT32_MAX;   /* see the build */
+    /* where TAIL_LEFT (2^-9) is left: the Gamma factor's quantile by
+     * Wilson and Hilferty (z = 2.9, with room), then the Poisson spread */
+    double c = 1.0 - 1.0 / (9.0 * k) + 3.0 * sqrt(1.0 / (9.0 * k));
+    double x = mu * c * c * c;
+    double n = x + 3.0 * sqrt(x) + 10.0;
+    return n < DP_NEGBIN_TABLE_MAX ? (uint32_t)n : UINT32_MAX;
+}
+
+int dp_negbin_table_init(dp_negbin_table *t)
+{
+    t->cdf = malloc((DP_NEGBIN_TABLE_MAX + 1) * sizeof *t->cdf);
+    /* a power of 2 of at least GUIDE_PER_OUTCOME n */
+    t->guide = malloc((size_t)2 * GUIDE_PER_OUTCOME * DP_NEGBIN_TABLE_MAX * sizeof *t->guide);
+    t->cap = DP_NEGBIN_TABLE_MAX;
+    t->mu = -1;
+    t->n = 0;
+    if (!t->cdf || !t->guide) {
+        dp_negbin_table_free(t);
+        return -1;
+    }
+    return 0;
+}
+
+void dp_negbin_table_free(dp_negbin_table *t)
+{
+    free(t->cdf);
+    free(t->guide);
+    t->cdf = NULL;
+    t->guide = NULL;
+    t->cap = t->n = 0;
+    t->mu = -1;
+}
+
+int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
+{
+    t->mu = -1;
+    if (!t->cdf || !(k > 0) || !(mu > 0) || !isfinite(k) || !isfinite(mu)) return -1;
+    double lp0 = k * log1p(mu / k);
+    if (!(lp0 <= P0_LOG_MIN)) return -1;   /* p(0) would lose digits or underflow */
+    double p0 = exp(-lp0);
+    double r = mu / (k + mu);
+    double m = k > 1 ? floor((k - 1) * mu / k) : 0;
+    uint32_t mode = m < DP_NEGBIN_TABLE_MAX ? (uint32_t)m : DP_NEGBIN_TABLE_MAX;
+    double *cdf = t->cdf;
+    double pmf = p0, acc = p0;
+    uint32_t j = 0;
+    cdf[0] = acc;
+    while (j < mode || acc < 1.0 - TAIL_LEFT) {
+        if (j + 1 >= t->cap) return -1;
+        j++;
+        pmf *= j < RECIPS ? (j - 1 + k) * recip[j] * r : (j - 1 + k) / j * r;
+        acc += pmf;
+        cdf[j] = acc;
+    }
+    uint32_t n = j + 1;
+    cdf[n] = 2.0;                       /* stops every search */
+    uint32_t ng = 1;
+    while (ng < GUIDE_PER_OUTCOME * n) ng <<= 1;
+    dp_guide_fill(t->guide, ng, cdf, n);
+    t->k = k;
+    t->mu = mu;
+    t->ratio = r;
+    t->pmf_last = pmf;
+    t->mode = mode;
+    t->n = n;
+    t->ng = ng;
+    return 0;
+}
+
+int64_t dp_negbin_table_tail(const dp_negbin_table *t, double u)
+{
+    double pmf = t->pmf_last, acc = t->cdf[t->n - 1];
+    const double k = t->k, r = t->ratio;
+    for (int64_t j = t->n;; j++) {
+        /* the same factors as the build's, for the same cdf values */
+        pmf *= j < RECIPS ? (j - 1 + k) * recip[j] * r : (j - 1 + k) / j * r;
+        acc += pmf;
+        /* past the mode, a pmf below 2^-70 leaves less than any u can see
+         * (the rounding of the sum could otherwise keep it below u) */
+        if (u < acc || (pmf < 0x1p-70 && j > t->mode)) return j;
+    }
+}
