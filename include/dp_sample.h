@@ -20,16 +20,33 @@ int64_t dp_sample_poisson(dp_pcg64 *g, double mu);
 /* Binomial(n, p), n >= 0, 0 <= p <= 1; -1 outside that (or p NaN). */
 int64_t dp_sample_binomial(dp_pcg64 *g, int64_t n, double p);
 
+/* Fixed point for inversion by integers: a probability in units of 2^-63.
+ * A draw is u = (64-bit output) >> 1, uniform on 0..2^63 - 1, and gives the
+ * first x with u < F[x]: integer loads and compares only, no conversion to
+ * double on the way from the generator to the outcome (the draw is the
+ * start of each day's chain of dependent steps, so its latency counts). */
+#define DP_FIX_ONE (UINT64_C(1) << 63)
+static inline uint64_t dp_fix(double p)
+{
+    return p >= 1 ? DP_FIX_ONE : p > 0 ? (uint64_t)(p * 0x1p63) : 0;
+}
+
+/* A guide table (guide.c) over a nondecreasing fixed-point cdf F[0..n-1]
+ * that ends in, or is followed by, an entry above every u:
+ * guide[i] = first x with F[x] > i 2^(63 - lg), for the 2^lg entries. */
+void dp_guide_fill(uint32_t *guide, unsigned lg, const uint64_t *F, uint32_t n);
+
 /* Poisson(mu) by inversion through a guide table (Chen and Asau 1974), for
  * a mean that stays fixed for many draws (a phase, a trajectory, or every
  * trajectory). The cdf is summed up to where less than 2^-60 is left. */
 typedef struct dp_poisson_table {
     double mu;          /* the mean it was built for; -1 when empty */
     uint32_t n;         /* outcomes 0..n-1 */
-    uint32_t ng;        /* guide entries: a power of 2, >= DP_GUIDE_PER_OUTCOME n */
-    uint32_t cap;       /* room in cdf (and 2 DP_GUIDE_PER_OUTCOME cap in guide) */
-    double *cdf;        /* cdf[k] = P(X <= k); cdf[n-1] = 1 */
-    uint32_t *guide;    /* guide[i] = first k with cdf[k] > i / ng */
+    unsigned lg;        /* 2^lg guide entries: >= DP_GUIDE_PER_OUTCOME n */
+    uint32_t cap;       /* room in cdf and pmf (and 2 DP_GUIDE_PER_OUTCOME cap in guide) */
+    uint64_t *cdf;      /* cdf[k] = dp_fix(P(X <= k)); cdf[n-1] = DP_FIX_ONE */
+    double *pmf;        /* scratch for the build */
+    uint32_t *guide;    /* guide[i] = first k with cdf[k] > i 2^(63 - lg) */
 } dp_poisson_table;
 
 #define DP_GUIDE_PER_OUTCOME 4
@@ -47,17 +64,12 @@ void dp_poisson_table_free(dp_poisson_table *t);
 
 static inline int64_t dp_poisson_table_sample(const dp_poisson_table *t, dp_pcg64 *g)
 {
-    double u = dp_pcg64_double(g);
-    uint32_t k = t->guide[(uint32_t)(u * t->ng)];
+    uint64_t u = dp_pcg64_next(g) >> 1;     /* see dp_fix */
+    uint32_t k = t->guide[u >> (63 - t->lg)];
     k += u >= t->cdf[k];          /* usually the last step: no branch */
     while (u >= t->cdf[k]) k++;
     return k;
 }
-
-/* guide[i] = first x with cdf[x] > i / ng for i < ng (guide.c), over a
- * nondecreasing cdf[0..n-1] whose last entry, or a sentinel cdf[n], is
- * >= 1; ng a power of 2. */
-void dp_guide_fill(uint32_t *guide, uint32_t ng, const double *cdf, uint32_t n);
 
 /* Negative binomial NB(k, mean mu): Poisson(mu G) with G ~ Gamma(shape k,
  * scale 1/k), the daily count under dispersion k, for a stretch of days with
@@ -69,12 +81,14 @@ typedef struct dp_negbin_table {
     double k, mu;       /* the law it holds; mu = -1 when empty */
     double ratio;       /* mu / (k + mu) */
     double pmf_last;    /* pmf at n - 1, where a tail walk starts */
-    uint32_t n;         /* tabulated outcomes 0..n-1; cdf[n] = 2 stops a search */
-    uint32_t ng;        /* guide entries */
+    double acc_last;    /* the summed cdf there, before rounding to F */
+    uint32_t n;         /* tabulated outcomes 0..n-1; cdf[n] = UINT64_MAX stops a search */
+    uint32_t ng;        /* guide entries: 2^lg */
+    unsigned lg;
     uint32_t mode;      /* floor((k - 1) mu / k), 0 for k <= 1 */
     uint32_t cap;       /* room for outcomes (DP_NEGBIN_TABLE_MAX) */
-    double *cdf;
-    uint32_t *guide;    /* guide[i] = first j with cdf[j] > i / ng */
+    uint64_t *cdf;      /* cdf[j] = dp_fix(P(X <= j)) */
+    uint32_t *guide;    /* guide[i] = first j with cdf[j] > i 2^(63 - lg) */
 } dp_negbin_table;
 
 /* Most outcomes a table tabulates (beyond it a law is not tabulated). */
@@ -90,13 +104,14 @@ int dp_negbin_table_init(dp_negbin_table *t);
  * the law does not fit (then t is empty, and the caller draws otherwise). */
 int dp_negbin_table_build(dp_negbin_table *t, double k, double mu);
 void dp_negbin_table_free(dp_negbin_table *t);
-/* Outcome for a u beyond the table: walks the cdf on from n - 1. */
-int64_t dp_negbin_table_tail(const dp_negbin_table *t, double u);
+/* Outcome for a u (units of 2^-63) beyond the table: walks the cdf on
+ * from n - 1. */
+int64_t dp_negbin_table_tail(const dp_negbin_table *t, uint64_t u);
 
 static inline int64_t dp_negbin_table_sample(const dp_negbin_table *t, dp_pcg64 *g)
 {
-    double u = dp_pcg64_double(g);
-    uint32_t j = t->guide[(uint32_t)(u * t->ng)];
+    uint64_t u = dp_pcg64_next(g) >> 1;
+    uint32_t j = t->guide[u >> (63 - t->lg)];
     j += u >= t->cdf[j];
     while (u >= t->cdf[j]) j++;
     if (__builtin_expect(j == t->n, 0)) return dp_negbin_table_tail(t, u);
@@ -117,8 +132,10 @@ typedef struct dp_binomial_pow2 {
     double p;           /* min(q, 1 - q): what the tables hold */
     int flip;           /* q > 1/2: draws are n - Binomial(n, 1 - q) */
     uint16_t off[DP_BINOMIAL_TABLES], goff[DP_BINOMIAL_TABLES];
-    uint16_t ng[DP_BINOMIAL_TABLES];   /* guide entries: a power of 2 >= n + 1 */
-    double cdf[333];    /* table i: cdf[off[i] + x], x = 0..n; its last is 2 */
+    uint8_t lg[DP_BINOMIAL_TABLES];    /* 2^lg guide entries: >= n + 1 */
+    /* table i: cdf[off[i] + x] = dp_fix(P(X <= x)), x = 0..n; its last is
+     * UINT64_MAX */
+    uint64_t cdf[333];
     uint8_t guide[512];
 } dp_binomial_pow2;
 

@@ -415,68 +415,68 @@ Test(sample, binomial_btrd)
 /* ------------------------------ guide tables ----------------------------- */
 
 /* guide[i] = first x < n with cdf[x] > i / ng, else n, by brute force. */
-static uint32_t guide_brute(const double *cdf, uint32_t n, uint32_t ng, uint32_t i)
+/* The first x with F[x] > i 2^(63 - lg), by search (F in units of 2^-63). */
+static uint32_t guide_brute(const uint64_t *F, uint32_t n, unsigned lg, uint32_t i)
 {
-    double v = (double)i / ng;
+    uint64_t v = (uint64_t)i << (63 - lg);
     uint32_t x = 0;
-    while (x < n && !(cdf[x] > v))
+    while (x < n && !(F[x] > v))
         x++;
     return x;
 }
 
-static int cmp_double(const void *a, const void *b)
+static int cmp_u64(const void *a, const void *b)
 {
-    double x = *(const double *)a, y = *(const double *)b;
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
 }
 
 /*
  * dp_guide_fill against a brute-force search, over random nondecreasing
- * cdfs made to be awkward: runs of equal values, values exactly on the grid
- * i / ng and one ulp either side of it, 0 and subnormals, 1.0 (also before
- * the end), an overshoot 1 + 2^-52 at the end, or a last entry below 1
- * with a sentinel 2 after it (as the NB table has); ng from 1 to 1024,
- * smaller and larger than n. Catches a guide entry off by one at a grid
- * point (> vs >=), a floor for a ceil, a count past ng written into the
- * table, and a write beyond the ng + 1 entries it may use.
+ * fixed-point cdfs made to be awkward: runs of equal values, values exactly
+ * on the grid i 2^(63 - lg) and one unit either side of it, 0 and 1, the
+ * top DP_FIX_ONE (also before the end), or a last entry below it with a
+ * sentinel UINT64_MAX after it (as the NB and binomial tables have); from 1
+ * to 1024 entries, fewer and more than outcomes. Catches a guide entry off
+ * by one at a grid point (> vs >=), a floor for a ceil, a count past the
+ * guide written into it, and a write beyond its 2^lg entries.
  */
 Test(sample, guide_fill)
 {
     enum { MAXN = 300, MAXNG = 1024 };
-    static double cdf[MAXN + 1];
-    static uint32_t guide[MAXNG + 2];
+    static uint64_t cdf[MAXN + 1];
+    static uint32_t guide[MAXNG + 1];
     dp_pcg64 g;
     dp_rng_stream(&g, SEED, 700);
     for (int trial = 0; trial < 4000; trial++) {
         uint32_t n = 1 + (uint32_t)(dp_pcg64_next(&g) % MAXN);
-        uint32_t ng = 1u << (dp_pcg64_next(&g) % 11);
+        unsigned lg = (unsigned)(dp_pcg64_next(&g) % 11);
+        uint32_t ng = 1u << lg;
         for (uint32_t x = 0; x < n; x++) {
-            double grid = (double)(dp_pcg64_next(&g) % (ng + 1)) / ng;
+            uint64_t grid = (dp_pcg64_next(&g) % (ng + 1)) << (63 - lg);
             switch (dp_pcg64_next(&g) % 7) {
-            case 0: cdf[x] = dp_pcg64_double(&g); break;
+            case 0: cdf[x] = dp_pcg64_next(&g) >> 1; break;
             case 1: cdf[x] = grid; break;
-            case 2: cdf[x] = nextafter(grid, 0); break;
-            case 3: cdf[x] = fmin(nextafter(grid, 2), 1.0); break;
+            case 2: cdf[x] = grid > 0 ? grid - 1 : 0; break;
+            case 3: cdf[x] = grid < DP_FIX_ONE ? grid + 1 : DP_FIX_ONE; break;
             case 4: cdf[x] = x > 0 ? cdf[x - 1] : 0; break;   /* repeats */
-            case 5: cdf[x] = (double[]){0, 5e-324, 1e-300}[dp_pcg64_next(&g) % 3]; break;
-            default: cdf[x] = 1.0; break;
+            case 5: cdf[x] = dp_pcg64_next(&g) % 3; break;      /* 0, 1, 2 units */
+            default: cdf[x] = DP_FIX_ONE; break;
             }
         }
-        qsort(cdf, n, sizeof *cdf, cmp_double);
-        switch (trial % 3) {
-        case 0: cdf[n - 1] = 1.0; break;
-        case 1: cdf[n - 1] = 1 + 0x1p-52; break;
-        default: cdf[n] = 2.0; break;      /* sentinel; cdf[n - 1] <= 1 */
-        }
-        guide[ng + 1] = 0xdeadbeefu;
-        dp_guide_fill(guide, ng, cdf, n);
-        cr_assert_eq(guide[ng + 1], 0xdeadbeefu, "ng %u n %u: wrote past guide[ng]", ng, n);
+        qsort(cdf, n, sizeof *cdf, cmp_u64);
+        if (trial % 2 == 0)
+            cdf[n - 1] = DP_FIX_ONE;
+        else
+            cdf[n] = UINT64_MAX;          /* sentinel; cdf[n - 1] <= DP_FIX_ONE */
+        guide[ng] = 0xdeadbeefu;
+        dp_guide_fill(guide, lg, cdf, n);
+        cr_assert_eq(guide[ng], 0xdeadbeefu, "ng %u n %u: wrote past the guide", ng, n);
         for (uint32_t i = 0; i < ng; i++) {
-            uint32_t want = guide_brute(cdf, n, ng, i);
+            uint32_t want = guide_brute(cdf, n, lg, i);
             if (guide[i] != want)
-                cr_assert_fail("trial %d (n %u, ng %u): guide[%u] = %u, want %u "
-                               "(cdf there %a, %a)", trial, n, ng, i, guide[i], want,
-                               want > 0 ? cdf[want - 1] : -1.0, want < n ? cdf[want] : 2.0);
+                cr_assert_fail("trial %d (n %u, ng %u): guide[%u] = %u, want %u",
+                               trial, n, ng, i, guide[i], want);
         }
     }
 }
@@ -509,11 +509,12 @@ static void check_nb_table(const char *what, const dp_negbin_table *t,
     cr_assert_eq(t->k, k, "%s", what);
     cr_assert_eq(t->mu, mu, "%s", what);
     cr_assert(t->n >= 1 && t->n <= DP_NEGBIN_TABLE_MAX, "%s: n = %u", what, t->n);
-    cr_expect_eq(t->cdf[t->n], 2.0, "%s: no sentinel", what);
+    cr_expect_eq(t->cdf[t->n], UINT64_MAX, "%s: no sentinel", what);
+    cr_assert_eq(t->ng, 1u << t->lg, "%s", what);
     double p = k / (k + mu), err = 0;
     uint32_t at = 0;
     for (uint32_t j = 0; j < t->n; j++) {
-        double d = fabs(t->cdf[j] - gsl_cdf_negative_binomial_P(j, p, k));
+        double d = fabs((double)t->cdf[j] * 0x1p-63 - gsl_cdf_negative_binomial_P(j, p, k));
         if (d > err) {
             err = d;
             at = j;
@@ -521,7 +522,7 @@ static void check_nb_table(const char *what, const dp_negbin_table *t,
     }
     cr_expect_lt(err, 1e-11, "%s: cdf off GSL's by %g at %u", what, err, at);
     for (uint32_t i = 0; i < t->ng; i++) {
-        uint32_t want = guide_brute(t->cdf, t->n, t->ng, i);
+        uint32_t want = guide_brute(t->cdf, t->n, t->lg, i);
         if (t->guide[i] != want)
             cr_assert_fail("%s: guide[%u] = %u, want %u", what, i, t->guide[i], want);
     }
@@ -626,7 +627,7 @@ Test(sample, negbin_table_fit)
 static void check_nb_tail(dp_negbin_table *t, double k, double mu, dp_pcg64 *g)
 {
     cr_assert_eq(dp_negbin_table_build(t, k, mu), 0);
-    double p = k / (k + mu), base = t->cdf[t->n - 1];
+    double p = k / (k + mu), base = (double)t->cdf[t->n - 1] * 0x1p-63;
     /* the cdf by summing GSL's pmf, until the pmf is below 1e-25 past the
      * mean (what is left is then below 1e-21); its disagreement with
      * GSL's cdf (7e-11 at k = 1e5, where the pmf's log-gammas cancel)
@@ -661,7 +662,13 @@ static void check_nb_tail(dp_negbin_table *t, double k, double mu, dp_pcg64 *g)
             u[nu++] = v;
     }
     for (size_t i = 0; i < nu; i++) {
-        int64_t j = dp_negbin_table_tail(t, u[i]);
+        /* the tail takes u in units of 2^-63, at or above the table's last
+         * cdf; u[i] becomes the value it stands for */
+        uint64_t ui = dp_fix(u[i]);
+        if (ui < t->cdf[t->n - 1]) ui = t->cdf[t->n - 1];
+        if (ui >= DP_FIX_ONE) ui = DP_FIX_ONE - 1;
+        u[i] = (double)ui * 0x1p-63;
+        int64_t j = dp_negbin_table_tail(t, ui);
         cr_assert(j >= t->n && j < (int64_t)UINT32_MAX,
                   "NB(%g, %g), u = %a: tail gave %" PRId64 ", table has %u",
                   k, mu, u[i], j, t->n);
@@ -789,8 +796,8 @@ Test(sample, binomial_pow2_edges)
 }
 
 /* The tables for each q, read through the layout the header gives (table
- * i: cdf[off[i] + x] for x = 0..n, its last 2; ng[i] guide entries from
- * guide[goff[i]], a power of 2 >= n + 1), whatever n each holds (found at
+ * i: cdf[off[i] + x] for x = 0..n in units of 2^-63, its last UINT64_MAX;
+ * 2^lg[i] guide entries from guide[goff[i]], >= n + 1), whatever n each holds (found at
  * its sentinel): the cdf of Binomial(n, min(q, 1 - q)) against GSL's, and
  * every guide entry against a brute-force search (the tables fill their
  * guides by their own code, not dp_guide_fill). Also that the tables
@@ -807,22 +814,22 @@ Test(sample, binomial_pow2_tables)
         cr_expect_eq(b.p, q > 0.5 ? 1 - q : q);
         char have[65] = {0};           /* have[n]: a table for n */
         for (int i = 0; i < DP_BINOMIAL_TABLES; i++) {
-            size_t off = b.off[i], goff = b.goff[i], ng = b.ng[i];
-            const double *cdf = b.cdf + off;
+            size_t off = b.off[i], goff = b.goff[i], ng = (size_t)1 << b.lg[i];
+            const uint64_t *cdf = b.cdf + off;
             unsigned m = 0;
-            while (off + m < ncdf && cdf[m] != 2.0)
+            while (off + m < ncdf && cdf[m] != UINT64_MAX)
                 m++;
             cr_assert(off + m < ncdf && m <= 64, "q %g, table %d: no sentinel", q, i);
             have[m] = 1;
             cr_assert(ng >= m + 1 && (ng & (ng - 1)) == 0 && goff + ng <= nguide,
                       "q %g, table %d (n %u): %zu guide entries at %zu", q, i, m, ng, goff);
             for (unsigned x = 0; x < m; x++) {
-                double want = gsl_cdf_binomial_P(x, b.p, m);
-                cr_expect(fabs(cdf[x] - want) < 1e-13, "q %g, n %u: cdf[%u] = "
-                          "%.17g, GSL %.17g", q, m, x, cdf[x], want);
+                double want = gsl_cdf_binomial_P(x, b.p, m), have_x = (double)cdf[x] * 0x1p-63;
+                cr_expect(fabs(have_x - want) < 1e-13, "q %g, n %u: cdf[%u] = "
+                          "%.17g, GSL %.17g", q, m, x, have_x, want);
             }
             for (size_t i2 = 0; i2 < ng; i2++) {
-                uint32_t want = guide_brute(cdf, m, (uint32_t)ng, (uint32_t)i2);
+                uint32_t want = guide_brute(cdf, m, b.lg[i], (uint32_t)i2);
                 cr_expect_eq(b.guide[goff + i2], want, "q %g, n %u: guide[%zu] = %u, "
                              "want %u", q, m, i2, b.guide[goff + i2], want);
             }

@@ -10,7 +10,8 @@
  * through a guide table (Chen and Asau 1974) from p(0) = (1 - q)^n, which
  * cannot underflow for q <= 1/2 (p(0) >= 2^-64); q > 1/2 draws
  * n - Binomial(n, 1 - q). The
- * last outcome's cdf is set to 2, so it gathers the rounding of the sum.
+ * cdfs are in fixed point (dp_fix) and the last outcome's is set above
+ * every u, so it gathers the rounding of the sum.
  * Building the 17 tables is 333 outcomes, once per trajectory.
  */
 #include <math.h>
@@ -45,27 +46,26 @@ void dp_binomial_pow2_build(dp_binomial_pow2 *b, double q)
     int off = 0, goff = 0;
     for (int i = 0; i < DP_BINOMIAL_TABLES; i++) {
         int n = table_n(i);
-        double *cdf = b->cdf + off;
+        uint64_t *cdf = b->cdf + off;
         double pmf = p0[i], acc = pmf;
-        cdf[0] = acc;
+        cdf[0] = dp_fix(acc);
         for (int x = 1; x < n; x++) {
             pmf *= (double)(n - x + 1) * recip[x] * odds;
             acc += pmf;
-            cdf[x] = acc;
+            cdf[x] = dp_fix(acc);
         }
-        cdf[n] = 2.0;
-        int ng = 1;
-        while (ng < n + 1) ng <<= 1;
-        /* guide[i] = first x with cdf[x] > i / ng, counted as in
-         * dp_guide_fill: the x with ceil(cdf[x] ng) <= i */
+        cdf[n] = UINT64_MAX;
+        int lg = 0;
+        while ((1 << lg) < n + 1) lg++;
+        int ng = 1 << lg;
+        /* guide[i] = first x with cdf[x] > i 2^(63 - lg), counted as in
+         * dp_guide_fill: the x with ceil(cdf[x] / 2^(63 - lg)) <= i */
         uint8_t *guide = b->guide + goff;
+        const unsigned sh = 63 - (unsigned)lg;
         for (int k = 0; k < ng; k++) guide[k] = 0;
         for (int x = 0; x < n; x++) {
-            double v = cdf[x] * ng;
-            if (!(v < ng)) break;        /* and so are all after it */
-            int lim = (int)v;
-            lim += (double)lim < v;
-            if (lim >= ng) break;
+            uint64_t lim = (cdf[x] >> sh) + ((cdf[x] & ((UINT64_C(1) << sh) - 1)) != 0);
+            if (lim >= (uint64_t)ng) break;   /* and so are all after it */
             guide[lim]++;
         }
         /* the running sum in a register: through memory each step would
@@ -77,7 +77,7 @@ void dp_binomial_pow2_build(dp_binomial_pow2 *b, double q)
         }
         b->off[i] = (uint16_t)off;
         b->goff[i] = (uint16_t)goff;
-        b->ng[i] = (uint16_t)ng;
+        b->lg[i] = (uint8_t)lg;
         off += n + 1;
         goff += ng;
     }
@@ -85,9 +85,9 @@ void dp_binomial_pow2_build(dp_binomial_pow2 *b, double q)
 
 static inline unsigned table_draw(const dp_binomial_pow2 *b, int i, dp_pcg64 *g)
 {
-    const double *cdf = b->cdf + b->off[i];
-    double u = dp_pcg64_double(g);
-    unsigned x = b->guide[b->goff[i] + (unsigned)(u * b->ng[i])];
+    const uint64_t *cdf = b->cdf + b->off[i];
+    uint64_t u = dp_pcg64_next(g) >> 1;
+    unsigned x = b->guide[b->goff[i] + (unsigned)(u >> (63 - b->lg[i]))];
     x += u >= cdf[x];
     while (u >= cdf[x]) x++;
     return x;

@@ -10,18 +10,16 @@
  */
 #include "dp_sample.h"
 
-void dp_guide_fill(uint32_t *guide, uint32_t ng, const double *cdf, uint32_t n)
+void dp_guide_fill(uint32_t *guide, unsigned lg, const uint64_t *F, uint32_t n)
 {
-    /* first x with cdf[x] > i / ng = the number of x with cdf[x] <= i / ng,
-     * i.e. with ceil(cdf[x] ng) <= i (exact: ng is a power of 2) */
+    /* first x with F[x] > i 2^s = the number of x with ceil(F[x] / 2^s) <= i */
+    const uint32_t ng = UINT32_C(1) << lg;
+    const unsigned s = 63 - lg;
+    const uint64_t low = (UINT64_C(1) << s) - 1;
     for (uint32_t i = 0; i < ng; i++) guide[i] = 0;
-    const double top = ng;
     for (uint32_t x = 0; x < n; x++) {
-        double v = cdf[x] * top;
-        if (!(v < top)) break;            /* and so are all after it */
-        uint32_t lim = (uint32_t)v;       /* floor, then ceil: no libm call */
-        lim += (double)lim < v;
-        if (lim >= ng) break;
+        uint64_t lim = (F[x] >> s) + ((F[x] & low) != 0);
+        if (lim >= ng) break;             /* and so are all after it */
         guide[lim]++;
     }
     uint32_t run = 0;

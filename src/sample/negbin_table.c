@@ -12,8 +12,9 @@
  * table can stop where 2^-9 of the mass is left and a draw beyond it walks
  * on with the same recurrence, giving the same cdf values a longer table
  * would hold (H. C. Chen and Y. Asau, AIIE Transactions 6 (1974) 163-166,
- * for the guide table). Exact inversion up to the rounding of the summed
- * cdf (relative ~1e-15 per outcome tabulated).
+ * for the guide table). The cdf is kept in fixed point (dp_fix, units of
+ * 2^-63), so a draw compares integers. Exact inversion up to the rounding
+ * of the summed cdf (relative ~1e-15 per outcome tabulated).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -90,22 +91,25 @@ int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
     double r = mu / (k + mu);
     double m = k > 1 ? floor((k - 1) * mu / k) : 0;
     uint32_t mode = m < DP_NEGBIN_TABLE_MAX ? (uint32_t)m : DP_NEGBIN_TABLE_MAX;
-    double *cdf = t->cdf;
+    uint64_t *cdf = t->cdf;
     double pmf = p0, acc = p0;
     uint32_t j = 0;
-    cdf[0] = acc;
+    cdf[0] = dp_fix(acc);
     while (j < mode || acc < 1.0 - TAIL_LEFT) {
         if (j + 1 >= t->cap) return -1;
         j++;
         pmf *= j < RECIPS ? (j - 1 + k) * recip[j] * r : (j - 1 + k) / j * r;
         acc += pmf;
-        cdf[j] = acc;
+        cdf[j] = dp_fix(acc);
     }
     uint32_t n = j + 1;
-    cdf[n] = 2.0;                       /* stops every search */
-    uint32_t ng = 1;
-    while (ng < GUIDE_PER_OUTCOME * n) ng <<= 1;
-    dp_guide_fill(t->guide, ng, cdf, n);
+    cdf[n] = UINT64_MAX;                /* stops every search */
+    unsigned lg = 0;
+    while ((UINT32_C(1) << lg) < GUIDE_PER_OUTCOME * n) lg++;
+    uint32_t ng = UINT32_C(1) << lg;
+    dp_guide_fill(t->guide, lg, cdf, n);
+    t->lg = lg;
+    t->acc_last = acc;
     t->k = k;
     t->mu = mu;
     t->ratio = r;
@@ -116,9 +120,9 @@ int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
     return 0;
 }
 
-int64_t dp_negbin_table_tail(const dp_negbin_table *t, double u)
+int64_t dp_negbin_table_tail(const dp_negbin_table *t, uint64_t u)
 {
-    double pmf = t->pmf_last, acc = t->cdf[t->n - 1];
+    double pmf = t->pmf_last, acc = t->acc_last;
     const double k = t->k, r = t->ratio;
     for (int64_t j = t->n;; j++) {
         /* the same factors as the build's, for the same cdf values */
@@ -126,6 +130,6 @@ int64_t dp_negbin_table_tail(const dp_negbin_table *t, double u)
         acc += pmf;
         /* past the mode, a pmf below 2^-70 leaves less than any u can see
          * (the rounding of the sum could otherwise keep it below u) */
-        if (u < acc || (pmf < 0x1p-70 && j > t->mode)) return j;
+        if (u < dp_fix(acc) || (pmf < 0x1p-70 && j > t->mode)) return j;
     }
 }

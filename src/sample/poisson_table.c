@@ -3,11 +3,12 @@
  *
  * H. C. Chen and Y. Asau, "On generating random variates from an empirical
  * distribution", AIIE Transactions 6 (1974) 163-166. The cdf is summed once
- * for a mean; a draw looks up the guide entry for u and walks forward while
- * cdf[k] <= u: with four to eight guide entries per outcome, rarely more than one
- * step, taken without a branch (a mispredicted branch costs more than the
- * rest of the draw). Exact inversion up to the rounding of the summed cdf (relative
- * 1e-15); the mass beyond the last outcome, below 2^-60, is given to it.
+ * for a mean, in fixed point (dp_fix); a draw looks up the guide entry for
+ * the top bits of u and walks forward while cdf[k] <= u: with four to eight
+ * guide entries per outcome, rarely more than one step, taken without a
+ * branch (a mispredicted branch costs more than the rest of the draw).
+ * Exact inversion up to the rounding of the summed cdf (relative 1e-15);
+ * the mass beyond the last outcome, below 2^-60, is given to it.
  *
  * The pmf is summed from the mode outwards with p(k+1) = p(k) mu / (k+1),
  * starting from p(mode) by Loader's saddle-point form, so large means do not
@@ -26,8 +27,10 @@ uint32_t dp_poisson_table_size(double mu)
 void dp_poisson_table_free(dp_poisson_table *t)
 {
     free(t->cdf);
+    free(t->pmf);
     free(t->guide);
     t->cdf = NULL;
+    t->pmf = NULL;
     t->guide = NULL;
     t->n = t->cap = 0;
     t->mu = -1;
@@ -48,18 +51,20 @@ int dp_poisson_table_build(dp_poisson_table *t, double mu)
     }
     uint32_t n = dp_poisson_table_size(mu);
     if (n > t->cap) {
-        double *cdf = realloc(t->cdf, n * sizeof *cdf);
+        uint64_t *cdf = realloc(t->cdf, n * sizeof *cdf);
         if (cdf) t->cdf = cdf;
+        double *pmf = realloc(t->pmf, n * sizeof *pmf);
+        if (pmf) t->pmf = pmf;
         /* a power of 2 of at least DP_GUIDE_PER_OUTCOME n */
         uint32_t *guide = realloc(t->guide, (size_t)2 * DP_GUIDE_PER_OUTCOME * n * sizeof *guide);
         if (guide) t->guide = guide;
-        if (!cdf || !guide) {
+        if (!cdf || !pmf || !guide) {
             dp_poisson_table_free(t);
             return -1;
         }
         t->cap = n;
     }
-    double *p = t->cdf;
+    double *p = t->pmf;
     if (mu == 0) {
         n = 1;
         p[0] = 1;
@@ -68,7 +73,7 @@ int dp_poisson_table_build(dp_poisson_table *t, double mu)
         p[mode] = exp(log_pmf(mu, mode));
         for (uint32_t k = mode; k + 1 < n; k++) p[k + 1] = p[k] * mu / (k + 1);
         for (uint32_t k = mode; k > 0; k--) p[k - 1] = p[k] * k / mu;
-        /* drop the far tail that no 53-bit uniform can reach */
+        /* drop the far tail that no 63-bit uniform can reach */
         while (n > mode + 1 && p[n - 1] < 0x1p-70) n--;
     }
     double sum = 0;
@@ -76,14 +81,14 @@ int dp_poisson_table_build(dp_poisson_table *t, double mu)
     double acc = 0;
     for (uint32_t k = 0; k < n; k++) {
         acc += p[k];
-        p[k] = acc / sum;
+        t->cdf[k] = dp_fix(acc / sum);
     }
-    p[n - 1] = 1.0;
-    uint32_t ng = 1;
-    while (ng < DP_GUIDE_PER_OUTCOME * n) ng <<= 1;
-    dp_guide_fill(t->guide, ng, p, n);
+    t->cdf[n - 1] = DP_FIX_ONE;         /* above every u: stops every search */
+    unsigned lg = 0;
+    while ((UINT32_C(1) << lg) < DP_GUIDE_PER_OUTCOME * n) lg++;
+    dp_guide_fill(t->guide, lg, t->cdf, n);
     t->n = n;
-    t->ng = ng;
+    t->lg = lg;
     t->mu = mu;
     return 0;
 }
