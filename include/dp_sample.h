@@ -28,7 +28,11 @@ int64_t dp_sample_binomial(dp_pcg64 *g, int64_t n, double p);
 #define DP_FIX_ONE (UINT64_C(1) << 63)
 static inline uint64_t dp_fix(double p)
 {
-    return p >= 1 ? DP_FIX_ONE : p > 0 ? (uint64_t)(p * 0x1p63) : 0;
+    /* below 1, p <= 1 - 2^-53 and p 2^63 fits a signed conversion (one
+     * instruction; the unsigned one is a branch); NaN gives 0 */
+    p = p > 0 ? p : 0;                    /* (maxsd and minsd: no branch) */
+    p = p < 1 ? p : 1;
+    return p < 1 ? (uint64_t)(int64_t)(p * 0x1p63) : DP_FIX_ONE;
 }
 
 /* A guide table (guide.c) over a nondecreasing fixed-point cdf F[0..n-1]
