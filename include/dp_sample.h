@@ -167,13 +167,16 @@ typedef struct dp_cells {
 /* 0, or -1 on bad weights (negative, not finite, all 0) or no memory. */
 int dp_cells_init(dp_cells *t, const double *w, size_t n);
 void dp_cells_free(dp_cells *t);
-uint32_t dp_cells_refine(const dp_cells *t, uint32_t c, dp_pcg64 *g);
+/* The outcome of split cell c, given the next 64-bit output (its top
+ * 64 - DP_CELL_BITS bits complete u). The caller draws it: so the
+ * generator's state need not leave registers. */
+uint32_t dp_cells_refine(const dp_cells *t, uint32_t c, uint64_t bits);
 
 /* The outcome for the DP_CELL_BITS bits c (0 <= c < 2^DP_CELL_BITS). */
 static inline uint32_t dp_cells_sample(const dp_cells *t, uint32_t c, dp_pcg64 *g)
 {
     uint32_t e = t->cell[c];
-    if (__builtin_expect(e & DP_CELL_SPLIT, 0)) return dp_cells_refine(t, c, g);
+    if (__builtin_expect(e & DP_CELL_SPLIT, 0)) return dp_cells_refine(t, c, dp_pcg64_next(g));
     return e;
 }
 

@@ -962,12 +962,11 @@ static unsigned check_cells_exact(const char *what, const dp_cells *t,
                   "starts at %u, its ends invert to %u and %u", what, c,
                   e & ~DP_CELL_SPLIT, o1, o2);
         for (int r = 0; r < 64; r++) {
-            dp_pcg64 h = g;
-            uint64_t u = first | (dp_pcg64_next(&h) >> DP_CELL_BITS);
-            uint32_t got = dp_cells_refine(t, c, &g);
+            uint64_t bits = dp_pcg64_next(&g);
+            uint64_t u = first | (bits >> DP_CELL_BITS);
+            uint32_t got = dp_cells_refine(t, c, bits);
             cr_assert_eq(got, cells_invert(t, u), "%s: cell %u, u = %#" PRIx64
                          ": refined to %u", what, c, u, got);
-            cr_assert(g.state == h.state, "%s: refine took more than one output", what);
         }
     }
     return split;

@@ -98,9 +98,7 @@ int64_t dp_binomial_pow2_sample(const dp_binomial_pow2 *b, int64_t n, dp_pcg64 *
     if (n <= 0) return 0;
     if (b->p == 0) return b->flip ? n : 0;
     if (n > DP_BINOMIAL_POW2_MAX_N) return dp_sample_binomial(g, n, b->q);
-    dp_pcg64 s = *g;     /* in registers: through g every draw would store it */
-    int64_t x = table_draw(b, (int)(n & 7), &s) + table_draw(b, 8 + (int)((n >> 3) & 7), &s);
-    for (int64_t h = n >> 6; h > 0; h--) x += table_draw(b, 16, &s);
-    *g = s;
+    int64_t x = table_draw(b, (int)(n & 7), g) + table_draw(b, 8 + (int)((n >> 3) & 7), g);
+    for (int64_t h = n >> 6; h > 0; h--) x += table_draw(b, 16, g);
     return b->flip ? n - x : x;
 }

@@ -75,9 +75,9 @@ int dp_cells_init(dp_cells *t, const double *w, size_t n)
     return 0;
 }
 
-uint32_t dp_cells_refine(const dp_cells *t, uint32_t c, dp_pcg64 *g)
+uint32_t dp_cells_refine(const dp_cells *t, uint32_t c, uint64_t bits)
 {
-    uint64_t u = ((uint64_t)c << CELL_SHIFT) | (dp_pcg64_next(g) >> DP_CELL_BITS);
+    uint64_t u = ((uint64_t)c << CELL_SHIFT) | (bits >> DP_CELL_BITS);
     uint32_t k = t->cell[c] & ~DP_CELL_SPLIT;
     while (k + 1 < t->n && u >= t->cdf[k]) k++;
     return k;
