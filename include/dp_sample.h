@@ -140,7 +140,7 @@ typedef struct dp_binomial_pow2 {
     /* table i: cdf[off[i] + x] = dp_fix(P(X <= x)), x = 0..n; its last is
      * UINT64_MAX */
     uint64_t cdf[333];
-    uint8_t guide[512];
+    uint32_t guide[512];
 } dp_binomial_pow2;
 
 void dp_binomial_pow2_build(dp_binomial_pow2 *b, double q);   /* 0 <= q <= 1 */

@@ -414,8 +414,7 @@ Test(sample, binomial_btrd)
 
 /* ------------------------------ guide tables ----------------------------- */
 
-/* guide[i] = first x < n with cdf[x] > i / ng, else n, by brute force. */
-/* The first x with F[x] > i 2^(63 - lg), by search (F in units of 2^-63). */
+/* The first x < n with F[x] > i 2^(63 - lg), else n, by search (F in units of 2^-63). */
 static uint32_t guide_brute(const uint64_t *F, uint32_t n, unsigned lg, uint32_t i)
 {
     uint64_t v = (uint64_t)i << (63 - lg);

@@ -58,23 +58,7 @@ void dp_binomial_pow2_build(dp_binomial_pow2 *b, double q)
         int lg = 0;
         while ((1 << lg) < n + 1) lg++;
         int ng = 1 << lg;
-        /* guide[i] = first x with cdf[x] > i 2^(63 - lg), counted as in
-         * dp_guide_fill: the x with ceil(cdf[x] / 2^(63 - lg)) <= i */
-        uint8_t *guide = b->guide + goff;
-        const unsigned sh = 63 - (unsigned)lg;
-        for (int k = 0; k < ng; k++) guide[k] = 0;
-        for (int x = 0; x < n; x++) {
-            uint64_t lim = (cdf[x] >> sh) + ((cdf[x] & ((UINT64_C(1) << sh) - 1)) != 0);
-            if (lim >= (uint64_t)ng) break;   /* and so are all after it */
-            guide[lim]++;
-        }
-        /* the running sum in a register: through memory each step would
-         * wait for the store before it */
-        unsigned run = 0;
-        for (int k = 0; k < ng; k++) {
-            run += guide[k];
-            guide[k] = (uint8_t)run;
-        }
+        dp_guide_fill(b->guide + goff, (unsigned)lg, cdf, (uint32_t)n);
         b->off[i] = (uint16_t)off;
         b->goff[i] = (uint16_t)goff;
         b->lg[i] = (uint8_t)lg;
