@@ -13,12 +13,12 @@
 
 enum { EV_WITHDRAW_FRACTION, EV_WITHDRAW_SIZE };
 
-/* A guide table for a fixed Poisson mean is worth building when it serves
- * at least one draw per this many entries (building one entry costs about
- * what a table draw saves over PTRS). */
-#define TABLE_DRAWS_PER_ENTRY 2.0
-/* An NB table replaces a Gamma and a Poisson draw: it pays sooner
- * (measured on kursk-2025.yaml: 8 and 32 were slower). */
+/* A guide table for a mean that stays fixed for a stretch of days is worth
+ * building when it has at most this many entries per day of the stretch.
+ * Poisson: building one entry costs about what half a table draw saves
+ * over PTRS. Negative binomial: one table draw replaces a Gamma and a
+ * Poisson draw (measured on kursk-2025.yaml: 8 and 32 were slower than 16). */
+#define POISSON_ENTRIES_PER_DRAW 2.0
 #define NEGBIN_ENTRIES_PER_DRAW 16.0
 
 struct dp_event {          /* a scheduled withdrawal that happens */
@@ -423,7 +423,7 @@ static inline int64_t returning(dp_work *w, dp_pcg64 *g, int64_t n, double q)
 static bool table_pays(double mu, int days)
 {
     return mu > 0 && mu <= DP_POISSON_TABLE_MAX_MU &&
-           (double)dp_poisson_table_size(mu) <= TABLE_DRAWS_PER_ENTRY * days;
+           (double)dp_poisson_table_size(mu) <= POISSON_ENTRIES_PER_DRAW * days;
 }
 
 /* Makes a Poisson table hold mu unless it does (a failed build cannot
