@@ -67,7 +67,7 @@ typedef struct dp_work {
     size_t n_reinforcements;
     dp_poisson_table tab_c, tab_r, tab_b;   /* fixed-mean Poisson tables */
     dp_negbin_table tab_nb;  /* fixed-mean counts under dispersion */
-    dp_binomial_pow2 binom;  /* returning casualties among C, for this q */
+    dp_binomial_tables binom;  /* returning casualties among C, for this q */
     /* per observation day: cumulative casualties, non-returning casualties,
      * killed, and strength at the end of that day */
     int64_t *obs_c, *obs_stay, *obs_killed, *obs_A;

@@ -127,24 +127,24 @@ static inline int64_t dp_negbin_table_sample(const dp_negbin_table *t, dp_pcg64 
  * Binomial(64, q), one from Binomial(8 a, q) and one from Binomial(b, q).
  * For q fixed over a trajectory (the share of casualties that return):
  * 2 + n / 64 table draws, and 333 outcomes to build. Beyond
- * DP_BINOMIAL_POW2_MAX_N, BTRD. */
-#define DP_BINOMIAL_POW2_MAX_N 512
-#define DP_BINOMIAL_TABLES 17    /* n = 0..7, 8 a for a = 0..7, 64 */
+ * DP_BINOMIAL_TABLES_MAX_N, BTRD. */
+#define DP_BINOMIAL_TABLES_MAX_N 512
+#define DP_BINOMIAL_N_TABLES 17    /* n = 0..7, 8 a for a = 0..7, 64 */
 
-typedef struct dp_binomial_pow2 {
+typedef struct dp_binomial_tables {
     double q;           /* the probability it holds; -1 when empty */
     double p;           /* min(q, 1 - q): what the tables hold */
     int flip;           /* q > 1/2: draws are n - Binomial(n, 1 - q) */
-    uint16_t off[DP_BINOMIAL_TABLES], goff[DP_BINOMIAL_TABLES];
-    uint8_t lg[DP_BINOMIAL_TABLES];    /* 2^lg guide entries: >= n + 1 */
+    uint16_t off[DP_BINOMIAL_N_TABLES], goff[DP_BINOMIAL_N_TABLES];
+    uint8_t lg[DP_BINOMIAL_N_TABLES];    /* 2^lg guide entries: >= n + 1 */
     /* table i: cdf[off[i] + x] = dp_fix(P(X <= x)), x = 0..n; its last is
      * UINT64_MAX */
     uint64_t cdf[333];
     uint32_t guide[512];
-} dp_binomial_pow2;
+} dp_binomial_tables;
 
-void dp_binomial_pow2_build(dp_binomial_pow2 *b, double q);   /* 0 <= q <= 1 */
-int64_t dp_binomial_pow2_sample(const dp_binomial_pow2 *b, int64_t n, dp_pcg64 *g);
+void dp_binomial_tables_build(dp_binomial_tables *b, double q);   /* 0 <= q <= 1 */
+int64_t dp_binomial_tables_sample(const dp_binomial_tables *b, int64_t n, dp_pcg64 *g);
 
 /* A finite law on 0..n-1 drawn by inversion from DP_CELL_BITS (14) random
  * bits at a time: the 2^14 cells of [0, 1) mostly lie within one outcome's

@@ -341,14 +341,13 @@ static void returns(const dp_model *m, dp_work *w, dp_pcg64 *g, int t, int64_t n
         return;
     }
     /* Four soldiers per 64-bit draw, 14 bits each (dp_cells), always four:
-     * slots past the last soldier land in the spare day 2H + 1, so the
-     * inner loop has no branch on n. */
-    /* The cell table in a local: the compiler would reload it through m
-     * after every store to arrive[]. The spare slot is chosen by a mask:
-     * written as a conditional, GCC made it a branch, which mispredicts on
-     * the last draw of every day. (The generator's state stays behind g:
-     * a local copy of the struct is moved as 16 bytes and read back as 8,
-     * which the processor cannot forward, and was slower, measured.) */
+     * slots past the last soldier land in the spare day 2H + 1, chosen by a
+     * mask (as a conditional GCC made it a branch, mispredicted on the last
+     * draw of every day). The cell table in a local: the compiler would
+     * reload it through m after every store to arrive[]. The generator's
+     * state stays behind g: a local copy of the struct is moved as 16
+     * bytes and read back as 8, which the processor cannot forward (slower,
+     * measured). */
     int64_t *arrive = w->arrive;
     const uint32_t *cell = m->delay.cell;
     const int64_t spare = 2 * (int64_t)m->H + 1;
@@ -411,8 +410,8 @@ static bool negbin_ready(dp_negbin_table *t, double k, double mu)
 /* Binomial(n, q) with this trajectory's q, from tables built at first use. */
 static inline int64_t returning(dp_work *w, dp_pcg64 *g, int64_t n, double q)
 {
-    if (w->binom.q != q) dp_binomial_pow2_build(&w->binom, q);
-    return dp_binomial_pow2_sample(&w->binom, n, g);
+    if (w->binom.q != q) dp_binomial_tables_build(&w->binom, q);
+    return dp_binomial_tables_sample(&w->binom, n, g);
 }
 
 /* Whether a guide table for a mean that stays mu for `days` draws costs

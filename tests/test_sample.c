@@ -1,6 +1,6 @@
 /*
  * test_sample.c - goodness of fit of the daily-loop samplers (Poisson,
- * binomial, the negative binomial table, the power-of-2 binomial tables, the
+ * binomial, the negative binomial table, the per-q binomial tables, the
  * cell sampler and the guide tables under them) against GSL's
  * probability functions.
  *
@@ -745,40 +745,40 @@ Test(sample, negbin_table_size)
     dp_negbin_table_free(&t);
 }
 
-/* ------------------------ power-of-2 binomial tables ---------------------- */
+/* -------------------------- per-q binomial tables -------------------------- */
 
-static const double pow2_q[] = {0, 0.01, 0.17, 0.5, 0.63, 0.99, 1};
-static const unsigned pow2_n[] = {0, 1, 2, 3, 7, 63, 64, 65, 90, 127, 200,
+static const double binom_q[] = {0, 0.01, 0.17, 0.5, 0.63, 0.99, 1};
+static const unsigned binom_n[] = {0, 1, 2, 3, 7, 63, 64, 65, 90, 127, 200,
                                   511, 512, 513, 2000};
 #define NELEM(a) (sizeof (a) / sizeof *(a))
 
-static const dp_binomial_pow2 *pow2_under_test;
-static int64_t draw_pow2(dp_pcg64 *g, const law *l)
+static const dp_binomial_tables *binom_under_test;
+static int64_t draw_binom_tables(dp_pcg64 *g, const law *l)
 {
-    return dp_binomial_pow2_sample(pow2_under_test, l->n, g);
+    return dp_binomial_tables_sample(binom_under_test, l->n, g);
 }
 
 /* Catches: q = 0 or q = 1 drawing anything but 0 or n (for every n, the
  * BTRD range too), n = 0 drawing anything but 0, and a q so close to 0 or
  * 1 that the tables' p(0) = (1 - p)^(2^j) rounds to 1 drawing otherwise. */
-Test(sample, binomial_pow2_edges)
+Test(sample, binomial_tables_edges)
 {
-    dp_binomial_pow2 b;
+    dp_binomial_tables b;
     dp_pcg64 g;
     dp_rng_stream(&g, SEED, 800);
-    for (size_t qi = 0; qi < NELEM(pow2_q); qi++) {
-        dp_binomial_pow2_build(&b, pow2_q[qi]);
-        cr_expect_eq(b.q, pow2_q[qi]);
+    for (size_t qi = 0; qi < NELEM(binom_q); qi++) {
+        dp_binomial_tables_build(&b, binom_q[qi]);
+        cr_expect_eq(b.q, binom_q[qi]);
         for (int j = 0; j < 1000; j++)
-            cr_assert_eq(dp_binomial_pow2_sample(&b, 0, &g), 0);
+            cr_assert_eq(dp_binomial_tables_sample(&b, 0, &g), 0);
     }
     static const int64_t more[] = {1000000000, INT64_C(1) << 40};
     for (int z = 0; z <= 1; z++) {
-        dp_binomial_pow2_build(&b, z);
-        for (size_t ni = 0; ni < NELEM(pow2_n) + NELEM(more); ni++) {
-            int64_t n = ni < NELEM(pow2_n) ? pow2_n[ni] : more[ni - NELEM(pow2_n)];
+        dp_binomial_tables_build(&b, z);
+        for (size_t ni = 0; ni < NELEM(binom_n) + NELEM(more); ni++) {
+            int64_t n = ni < NELEM(binom_n) ? binom_n[ni] : more[ni - NELEM(binom_n)];
             for (int j = 0; j < 1000; j++) {
-                int64_t x = dp_binomial_pow2_sample(&b, n, &g);
+                int64_t x = dp_binomial_tables_sample(&b, n, &g);
                 if (x != (z ? n : 0))
                     cr_assert_fail("q = %d, n = %" PRId64 ": drew %" PRId64, z, n, x);
             }
@@ -787,10 +787,10 @@ Test(sample, binomial_pow2_edges)
     /* P(anything but the one likely value) <= 512 * 1.1e-16 */
     static const double near[] = {1e-300, 1 - 0x1p-53, 0x1p-60};
     for (int s = 0; s < 3; s++) {
-        dp_binomial_pow2_build(&b, near[s]);
+        dp_binomial_tables_build(&b, near[s]);
         int64_t want = near[s] > 0.5 ? 512 : 0;
         for (int j = 0; j < 10000; j++)
-            cr_assert_eq(dp_binomial_pow2_sample(&b, 512, &g), want, "q = %a", near[s]);
+            cr_assert_eq(dp_binomial_tables_sample(&b, 512, &g), want, "q = %a", near[s]);
     }
 }
 
@@ -801,18 +801,18 @@ Test(sample, binomial_pow2_edges)
  * every guide entry against a brute-force search (the tables fill their
  * guides by their own code, not dp_guide_fill). Also that the tables
  * cover n = 0..7, 8 a for a < 8, and 64, as the sampler's digits need. */
-Test(sample, binomial_pow2_tables)
+Test(sample, binomial_tables_tables)
 {
-    dp_binomial_pow2 b;
+    dp_binomial_tables b;
     const size_t ncdf = NELEM(b.cdf), nguide = NELEM(b.guide);
-    for (size_t qi = 0; qi < NELEM(pow2_q); qi++) {
-        double q = pow2_q[qi];
-        dp_binomial_pow2_build(&b, q);
+    for (size_t qi = 0; qi < NELEM(binom_q); qi++) {
+        double q = binom_q[qi];
+        dp_binomial_tables_build(&b, q);
         cr_expect_eq(b.q, q);
         cr_expect_eq(b.flip, q > 0.5);
         cr_expect_eq(b.p, q > 0.5 ? 1 - q : q);
         char have[65] = {0};           /* have[n]: a table for n */
-        for (int i = 0; i < DP_BINOMIAL_TABLES; i++) {
+        for (int i = 0; i < DP_BINOMIAL_N_TABLES; i++) {
             size_t off = b.off[i], goff = b.goff[i], ng = (size_t)1 << b.lg[i];
             const uint64_t *cdf = b.cdf + off;
             unsigned m = 0;
@@ -842,7 +842,7 @@ Test(sample, binomial_pow2_tables)
 }
 
 /*
- * Binomial(n, q) from the tables, for every n in pow2_n (n = 64 h + 8 a + b:
+ * Binomial(n, q) from the tables, for every n in binom_n (n = 64 h + 8 a + b:
  * tables alone and in sums, h up to 8; 513 and 2000 go to BTRD) and
  * every q strictly inside (0, 1) (0.63 and 0.99 by symmetry), one table
  * rebuilt in place per q: chi-square, mean, variance, 200,000 draws each.
@@ -853,20 +853,20 @@ Test(sample, binomial_pow2_tables)
  * dropped), an off-by-one in h, a table for p instead of 1 - p, a wrong
  * p(0) or ratio, an outcome skipped by a guide entry.
  */
-Test(sample, binomial_pow2_fit)
+Test(sample, binomial_tables_fit)
 {
     enum { N = 200000 };
-    dp_binomial_pow2 b;
-    pow2_under_test = &b;
+    dp_binomial_tables b;
+    binom_under_test = &b;
     uint64_t stream = 810;
     int powered = 0;
-    for (size_t qi = 0; qi < NELEM(pow2_q); qi++) {
-        double q = pow2_q[qi];
+    for (size_t qi = 0; qi < NELEM(binom_q); qi++) {
+        double q = binom_q[qi];
         if (q == 0 || q == 1)
             continue;
-        dp_binomial_pow2_build(&b, q);
-        for (size_t ni = 0; ni < NELEM(pow2_n); ni++) {
-            unsigned n = pow2_n[ni];
+        dp_binomial_tables_build(&b, q);
+        for (size_t ni = 0; ni < NELEM(binom_n); ni++) {
+            unsigned n = binom_n[ni];
             if (n == 0)
                 continue;
             double mean = n * q, sd = sqrt(n * q * (1 - q));
@@ -882,8 +882,8 @@ Test(sample, binomial_pow2_fit)
                 powered++;
             }
             char what[64];
-            snprintf(what, sizeof what, "pow2 Binomial(%u, %g)", n, q);
-            check_law_power(what, &l, draw_pow2, N, stream++, wrong, n_wrong);
+            snprintf(what, sizeof what, "table Binomial(%u, %g)", n, q);
+            check_law_power(what, &l, draw_binom_tables, N, stream++, wrong, n_wrong);
         }
     }
     cr_expect_geq(powered, 20);

@@ -18,24 +18,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include "dp_sample.h"
+#include "recip.h"
 
-/* 1 / j for j < RECIPS: the pmf recurrence multiplies (a division a step
- * was the larger part of a build) */
-#define RECIPS 2048
-#define R4(x) 1.0 / (x), 1.0 / (x + 1), 1.0 / (x + 2), 1.0 / (x + 3)
-#define R16(x) R4(x), R4(x + 4), R4(x + 8), R4(x + 12)
-#define R64(x) R16(x), R16(x + 16), R16(x + 32), R16(x + 48)
-#define R256(x) R64(x), R64(x + 64), R64(x + 128), R64(x + 192)
-#define R1024(x) R256(x), R256(x + 256), R256(x + 512), R256(x + 768)
-static const double recip[RECIPS] = {0, R1024(1), R256(1025), R256(1281), R256(1537),
-                                     R64(1793), R64(1857), R64(1921), R16(1985), R16(2001),
-                                     R16(2017), R4(2033), R4(2037), R4(2041), 1.0 / 2045,
-                                     1.0 / 2046, 1.0 / 2047};
-#undef R1024
-#undef R256
-#undef R64
-#undef R16
-#undef R4
 
 /* -log p(0) at most this: p(0) = 2^-900 and above is a normal double */
 #define P0_LOG_MIN 623.0
@@ -96,15 +80,15 @@ int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
     uint64_t *cdf = t->cdf;
     double pmf = p0, acc = p0;
     cdf[0] = dp_fix(acc);
-    /* Up to RECIPS the factor's 1 / j comes from the table, and outcomes
+    /* Up to DP_RECIPS the factor's 1 / j comes from the table, and outcomes
      * go two at a time: the products and sums that carry from one step to
      * the next (a multiply, an add) come once per pair, so the loop, run
      * for every stretch of days, runs at twice the speed of one chain. */
     uint32_t j = 0;
-    const uint32_t last = t->cap - 1 < RECIPS - 2 ? t->cap - 1 : RECIPS - 2;
+    const uint32_t last = t->cap - 1 < DP_RECIPS - 2 ? t->cap - 1 : DP_RECIPS - 2;
     while ((j < mode || acc < 1.0 - TAIL_LEFT) && j + 2 <= last) {
-        double f1 = ((double)j + k) * recip[j + 1] * r;       /* p(j+1) / p(j) */
-        double f2 = ((double)(j + 1) + k) * recip[j + 2] * r; /* p(j+2) / p(j+1) */
+        double f1 = ((double)j + k) * dp_recip[j + 1] * r;       /* p(j+1) / p(j) */
+        double f2 = ((double)(j + 1) + k) * dp_recip[j + 2] * r; /* p(j+2) / p(j+1) */
         double p1 = pmf * f1;
         pmf *= f1 * f2;
         cdf[j + 1] = dp_fix(acc + p1);
@@ -143,7 +127,7 @@ int64_t dp_negbin_table_tail(const dp_negbin_table *t, uint64_t u)
     const double k = t->k, r = t->ratio;
     for (int64_t j = t->n;; j++) {
         /* the same factors as the build's, for the same cdf values */
-        pmf *= j < RECIPS ? ((double)(j - 1) + k) * recip[j] * r
+        pmf *= j < DP_RECIPS ? ((double)(j - 1) + k) * dp_recip[j] * r
                           : ((double)(j - 1) + k) / (double)j * r;
         acc += pmf;
         /* past the mode, a pmf below 2^-70 leaves less than any u can see

@@ -31,19 +31,12 @@
 #include <math.h>
 #include "dp_sample.h"
 #include "loader.h"
+#include "recip.h"
 #include "logfact.h"
 
 /* Sequential search: the smallest k with u < F(k). If u lies above the
  * largest F(k) that double can represent (probability ~1e-16), draw again:
  * that conditions on the representable part, rather than hanging. */
-/* 1/k for the search: a multiply instead of a division on the dependency
- * chain of each step (k beyond the table, probability < 1e-20 for mu < 10,
- * divides). */
-#define R4(k) 1.0 / (k), 1.0 / (k + 1), 1.0 / (k + 2), 1.0 / (k + 3)
-static const double recip[48] = {
-    0, 1.0, 1.0 / 2, 1.0 / 3, R4(4), R4(8), R4(12), R4(16), R4(20), R4(24),
-    R4(28), R4(32), R4(36), R4(40), R4(44)};
-#undef R4
 
 static int64_t poisson_inversion(dp_pcg64 *g, double mu)
 {
@@ -55,7 +48,9 @@ static int64_t poisson_inversion(dp_pcg64 *g, double mu)
         int64_t k = 0;
         while (u >= F) {
             k++;
-            f *= k < 48 ? mu * recip[k] : mu / (double)k;
+            /* 1/k from dp_recip: a multiply instead of a division on the
+             * chain of each step (k beyond it, probability < 1e-300, divides) */
+            f *= k < DP_RECIPS ? mu * dp_recip[k] : mu / (double)k;
             double next = F + f;
             if (next == F)
                 goto again;

@@ -1,5 +1,5 @@
 /*
- * binomial_pow2.c - Binomial(n, q) for one q and many n, from small tables.
+ * binomial_tables.c - Binomial(n, q) for one q and many n, from small tables.
  *
  * Binomial laws with one q add: Binomial(a, q) + Binomial(b, q) is
  * Binomial(a + b, q) for independent draws. So n = 64 h + 8 a + b, with
@@ -16,18 +16,12 @@
  */
 #include <math.h>
 #include "dp_sample.h"
+#include "recip.h"
 
 static int table_n(int i) { return i < 8 ? i : i < 16 ? 8 * (i - 8) : 64; }
 
-/* 1 / x for x = 1..64: the pmf recurrence multiplies (a division would
- * cost more than the rest of a build) */
-#define R4(x) 1.0 / (x), 1.0 / (x + 1), 1.0 / (x + 2), 1.0 / (x + 3)
-#define R16(x) R4(x), R4(x + 4), R4(x + 8), R4(x + 12)
-static const double recip[65] = {0, R16(1), R16(17), R16(33), R16(49)};
-#undef R16
-#undef R4
 
-void dp_binomial_pow2_build(dp_binomial_pow2 *b, double q)
+void dp_binomial_tables_build(dp_binomial_tables *b, double q)
 {
     b->q = q;
     b->flip = q > 0.5;
@@ -36,7 +30,7 @@ void dp_binomial_pow2_build(dp_binomial_pow2 *b, double q)
     double odds = p / (1 - p);
     /* p(0) = (1 - p)^n by products (an exp per table cost more than the
      * rest of the build): n = 0..7, then 8 a, then 64 */
-    double p0[DP_BINOMIAL_TABLES];
+    double p0[DP_BINOMIAL_N_TABLES];
     p0[0] = 1;
     for (int i = 1; i < 8; i++) p0[i] = p0[i - 1] * (1 - p);
     double q8 = p0[7] * (1 - p);
@@ -44,13 +38,13 @@ void dp_binomial_pow2_build(dp_binomial_pow2 *b, double q)
     for (int i = 9; i < 16; i++) p0[i] = p0[i - 1] * q8;
     p0[16] = p0[15] * q8;
     int off = 0, goff = 0;
-    for (int i = 0; i < DP_BINOMIAL_TABLES; i++) {
+    for (int i = 0; i < DP_BINOMIAL_N_TABLES; i++) {
         int n = table_n(i);
         uint64_t *cdf = b->cdf + off;
         double pmf = p0[i], acc = pmf;
         cdf[0] = dp_fix(acc);
         for (int x = 1; x < n; x++) {
-            pmf *= (double)(n - x + 1) * recip[x] * odds;
+            pmf *= (double)(n - x + 1) * dp_recip[x] * odds;
             acc += pmf;
             cdf[x] = dp_fix(acc);
         }
@@ -67,7 +61,7 @@ void dp_binomial_pow2_build(dp_binomial_pow2 *b, double q)
     }
 }
 
-static inline unsigned table_draw(const dp_binomial_pow2 *b, int i, dp_pcg64 *g)
+static inline unsigned table_draw(const dp_binomial_tables *b, int i, dp_pcg64 *g)
 {
     const uint64_t *cdf = b->cdf + b->off[i];
     uint64_t u = dp_pcg64_next(g) >> 1;
@@ -77,11 +71,11 @@ static inline unsigned table_draw(const dp_binomial_pow2 *b, int i, dp_pcg64 *g)
     return x;
 }
 
-int64_t dp_binomial_pow2_sample(const dp_binomial_pow2 *b, int64_t n, dp_pcg64 *g)
+int64_t dp_binomial_tables_sample(const dp_binomial_tables *b, int64_t n, dp_pcg64 *g)
 {
     if (n <= 0) return 0;
     if (b->p == 0) return b->flip ? n : 0;
-    if (n > DP_BINOMIAL_POW2_MAX_N) return dp_sample_binomial(g, n, b->q);
+    if (n > DP_BINOMIAL_TABLES_MAX_N) return dp_sample_binomial(g, n, b->q);
     int64_t x = table_draw(b, (int)(n & 7), g) + table_draw(b, 8 + (int)((n >> 3) & 7), g);
     for (int64_t h = n >> 6; h > 0; h--) x += table_draw(b, 16, g);
     return b->flip ? n - x : x;
