@@ -331,6 +331,18 @@ static void schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
         qsort(w->phases, s->n_phases, sizeof *w->phases, cmp_phase);
 }
 
+/* The next return delay (an outcome of m->delay) from the top 14 bits of
+ * *bits, which it shifts out; a split cell takes one more draw. */
+static inline uint32_t next_delay(const dp_model *m, const uint32_t *cell, uint64_t *bits,
+                                  dp_pcg64 *g)
+{
+    uint32_t c = (uint32_t)(*bits >> (64 - DP_CELL_BITS));
+    *bits <<= DP_CELL_BITS;
+    uint32_t e = cell[c];
+    if (__builtin_expect(e & DP_CELL_SPLIT, 0)) e = dp_cells_refine(&m->delay, c, dp_pcg64_next(g));
+    return e;
+}
+
 /* Schedules the return of n soldiers wounded on day t. arrive[] has room
  * up to day 2H + 1: a delay is at most H days, so no return needs a bound
  * check; days after H are never read (nor cleared). */
@@ -340,30 +352,27 @@ static void returns(const dp_model *m, dp_work *w, dp_pcg64 *g, int t, int64_t n
         w->arrive[t + m->delay_fixed] += n;
         return;
     }
-    /* Four soldiers per 64-bit draw, 14 bits each (dp_cells), always four:
-     * slots past the last soldier land in the spare day 2H + 1, chosen by a
-     * mask (as a conditional GCC made it a branch, mispredicted on the last
-     * draw of every day). The cell table in a local: the compiler would
-     * reload it through m after every store to arrive[]. The generator's
-     * state stays behind g: a local copy of the struct is moved as 16
-     * bytes and read back as 8, which the processor cannot forward (slower,
-     * measured). */
-    int64_t *arrive = w->arrive;
+    /* Four soldiers per 64-bit draw, 14 bits each (dp_cells). The last
+     * draw always places four: a slot past the last soldier adds to the
+     * days after H (never read), through a pointer chosen without a branch
+     * (a branch there was mispredicted on the last draw of every day, and
+     * masking every slot of every draw cost 7% of kursk's run). The cell
+     * table in a local: the compiler would reload it through m after every
+     * store to arrive[]. The generator's state stays behind g: a local copy
+     * of the struct is moved as 16 bytes and read back as 8, which the
+     * processor cannot forward (slower, measured). */
     const uint32_t *cell = m->delay.cell;
-    const int64_t spare = 2 * (int64_t)m->H + 1;
-    for (int64_t j = 0; j < n; j += DP_CELLS_PER_DRAW) {
+    int64_t *at1 = w->arrive + t + 1;            /* a delay of e + 1 days */
+    int64_t *unused = w->arrive + m->H + 1;      /* + e <= 2H + 1 */
+    int64_t left = n;
+    for (; left > DP_CELLS_PER_DRAW; left -= DP_CELLS_PER_DRAW) {
         uint64_t bits = dp_pcg64_next(g);
-        int64_t left = n - j;
-        for (int i = 0; i < DP_CELLS_PER_DRAW; i++) {
-            uint32_t c = (uint32_t)(bits >> (64 - DP_CELL_BITS));
-            bits <<= DP_CELL_BITS;
-            uint32_t e = cell[c];
-            if (__builtin_expect(e & DP_CELL_SPLIT, 0))
-                e = dp_cells_refine(&m->delay, c, dp_pcg64_next(g));
-            int64_t at = t + 1 + (int64_t)e;
-            int64_t unused = -(int64_t)(i >= left);       /* all ones past the last */
-            arrive[at + ((spare - at) & unused)]++;
-        }
+        for (int i = 0; i < DP_CELLS_PER_DRAW; i++) at1[next_delay(m, cell, &bits, g)]++;
+    }
+    uint64_t bits = dp_pcg64_next(g);
+    for (int i = 0; i < DP_CELLS_PER_DRAW; i++) {
+        int64_t *base = i < left ? at1 : unused;
+        base[next_delay(m, cell, &bits, g)]++;
     }
 }
 
