@@ -8,6 +8,8 @@
 # Settings (environment):
 #   BENCH_N=1000000        trajectories of the main table (-j 1 and -j 2)
 #   BENCH_RUNS=3           best of this many runs per configuration ...
+#   BENCH_RUNS_SHORT=7     ... or of this many in the main table when both of
+#                          its first runs took under BENCH_SHORT=5 seconds
 #   BENCH_REPEAT_LIMIT=30  ... but a configuration whose run took longer than
 #                          this many seconds is not repeated
 #   BENCH_MAX_RUN=90       scaling runs estimated to take longer than this many
@@ -27,6 +29,8 @@ cd "$(dirname "$0")/.." || exit 1
 
 BENCH_N=${BENCH_N:-1000000}
 BENCH_RUNS=${BENCH_RUNS:-3}
+BENCH_RUNS_SHORT=${BENCH_RUNS_SHORT:-7}
+BENCH_SHORT=${BENCH_SHORT:-5}
 BENCH_REPEAT_LIMIT=${BENCH_REPEAT_LIMIT:-30}
 BENCH_MAX_RUN=${BENCH_MAX_RUN:-90}
 BENCH_HORIZON_N=${BENCH_HORIZON_N:-100000}
@@ -139,7 +143,7 @@ startup_of() { eval "echo \${STARTUP_$(echo "$1" | tr -c 'A-Za-z0-9\n' _):-0}"; 
 
 # --- main table ----------------------------------------------------------------
 echo
-echo "Main: $BENCH_N trajectories, -j 1 and -j 2 alternating, best of $BENCH_RUNS each (one pair when a run takes > ${BENCH_REPEAT_LIMIT}s)"
+echo "Main: $BENCH_N trajectories, -j 1 and -j 2 alternating, best of $BENCH_RUNS each ($BENCH_RUNS_SHORT when runs take < ${BENCH_SHORT}s; one pair when > ${BENCH_REPEAT_LIMIT}s)"
 printf '  %-12s %3s %4s %9s %12s %14s %12s %8s %10s\n' \
     scenario -j runs wall_s traj_per_s traj_days ns_per_tday speedup rss_MiB
 for s in $BENCH_SCENARIOS; do
@@ -148,8 +152,9 @@ for s in $BENCH_SCENARIOS; do
     # -j 1 and -j 2 alternate (1, 2, 1, 2, ...), each the best of its runs:
     # this machine's speed drifts over minutes, and a ratio of runs taken
     # minutes apart would measure the drift as much as the threads
-    B1= B2= R1=0 R2=0 D1= D2= N1=0 N2=0 r=0 slow=0 ok=1
-    while [ "$r" -lt "$BENCH_RUNS" ] && [ "$slow" = 0 ]; do
+    # (short runs feel the drift most, and more of them cost little)
+    B1= B2= R1=0 R2=0 D1= D2= N1=0 N2=0 r=0 slow=0 ok=1 runs=$BENCH_RUNS
+    while [ "$r" -lt "$runs" ] && [ "$slow" = 0 ]; do
         r=$((r + 1))
         for j in 1 2; do
             measure "main-$nm-j$j" "$s" "$j" "$BENCH_N" 1 || { ok=0; break; }
@@ -160,6 +165,10 @@ for s in $BENCH_SCENARIOS; do
             gt "$M_WALL" "$BENCH_REPEAT_LIMIT" && slow=1
         done
         [ "$ok" = 1 ] || break
+        if [ "$r" = 1 ] && gt "$BENCH_SHORT" "$B1" && gt "$BENCH_SHORT" "$B2" &&
+           [ "$BENCH_RUNS_SHORT" -gt "$runs" ]; then
+            runs=$BENCH_RUNS_SHORT
+        fi
     done
     [ "$ok" = 1 ] || continue
     for j in 1 2; do
