@@ -35,6 +35,15 @@ static inline uint64_t dp_fix(double p)
     return p < 1 ? (uint64_t)(int64_t)(p * 0x1p63) : DP_FIX_ONE;
 }
 
+/* dp_fix for a cdf summed in a table build, 0 <= p < 1 (a sum of
+ * probabilities short of the whole law): three instructions, not six. A p
+ * that rounding took to 1 or above gives 2^63 - 2^10. */
+static inline uint64_t dp_fix_partial(double p)
+{
+    p = p < 0x1.fffffffffffffp-1 ? p : 0x1.fffffffffffffp-1;
+    return (uint64_t)(int64_t)(p * 0x1p63);
+}
+
 /* A guide table (guide.c) over a nondecreasing fixed-point cdf F[0..n-1]
  * that ends in, or is followed by, an entry above every u:
  * guide[i] = first x with F[x] > i 2^(63 - lg), for the 2^lg entries. */

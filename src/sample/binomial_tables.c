@@ -46,7 +46,7 @@ void dp_binomial_tables_build(dp_binomial_tables *b, double q)
         for (int x = 1; x < n; x++) {
             pmf *= (double)(n - x + 1) * dp_recip[x] * odds;
             acc += pmf;
-            cdf[x] = dp_fix(acc);
+            cdf[x] = dp_fix_partial(acc);
         }
         cdf[n] = UINT64_MAX;
         int lg = 0;

@@ -80,26 +80,31 @@ int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
     uint64_t *cdf = t->cdf;
     double pmf = p0, acc = p0;
     cdf[0] = dp_fix(acc);
-    /* Up to DP_RECIPS the factor's 1 / j comes from the table, and outcomes
-     * go two at a time: the products and sums that carry from one step to
-     * the next (a multiply, an add) come once per pair, so the loop, run
-     * for every stretch of days, runs at twice the speed of one chain. */
+    /* p(j) / p(j - 1) = r (j - 1 + k) / j = r + c / j, with 1 / j from the
+     * table up to DP_RECIPS. Outcomes go two at a time: the products and
+     * sums that carry from one step to the next (a multiply, an add) come
+     * once per pair, so the loop, run for every stretch of days, runs at
+     * twice the speed of one chain. Up to the mode without looking at the
+     * sum (before it, less than the whole law is summed), then to the
+     * tail. */
+    const double c = r * (k - 1.0);
     uint32_t j = 0;
     const uint32_t last = t->cap - 1 < DP_RECIPS - 2 ? t->cap - 1 : DP_RECIPS - 2;
-    while ((j < mode || acc < 1.0 - TAIL_LEFT) && j + 2 <= last) {
-        double f1 = ((double)j + k) * dp_recip[j + 1] * r;       /* p(j+1) / p(j) */
-        double f2 = ((double)(j + 1) + k) * dp_recip[j + 2] * r; /* p(j+2) / p(j+1) */
+    const uint32_t to_mode = mode < last ? mode : last;
+    while (j + 2 <= to_mode || (acc < 1.0 - TAIL_LEFT && j + 2 <= last)) {
+        double f1 = r + c * dp_recip[j + 1];
+        double f2 = r + c * dp_recip[j + 2];
         double p1 = pmf * f1;
         pmf *= f1 * f2;
-        cdf[j + 1] = dp_fix(acc + p1);
+        cdf[j + 1] = dp_fix_partial(acc + p1);
         acc += p1 + pmf;
-        cdf[j + 2] = dp_fix(acc);
+        cdf[j + 2] = dp_fix_partial(acc);
         j += 2;
     }
     while (j < mode || acc < 1.0 - TAIL_LEFT) {
         if (j + 1 >= t->cap) return -1;
         j++;
-        pmf *= ((double)(j - 1) + k) / j * r;
+        pmf *= r + c / j;
         acc += pmf;
         cdf[j] = dp_fix(acc);
     }
@@ -124,11 +129,10 @@ int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
 int64_t dp_negbin_table_tail(const dp_negbin_table *t, uint64_t u)
 {
     double pmf = t->pmf_last, acc = t->acc_last;
-    const double k = t->k, r = t->ratio;
+    const double r = t->ratio, c = r * (t->k - 1.0);
     for (int64_t j = t->n;; j++) {
         /* the same factors as the build's, for the same cdf values */
-        pmf *= j < DP_RECIPS ? ((double)(j - 1) + k) * dp_recip[j] * r
-                          : ((double)(j - 1) + k) / (double)j * r;
+        pmf *= j < DP_RECIPS ? r + c * dp_recip[j] : r + c / (double)j;
         acc += pmf;
         /* past the mode, a pmf below 2^-70 leaves less than any u can see
          * (the rounding of the sum could otherwise keep it below u) */
