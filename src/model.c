@@ -532,7 +532,7 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
              * direct draws for it */
             double m0 = intensity * per;
             double mc = thin ? m0 * (1 - q) : m0;
-            int days = phase_end - t;
+            int days = (phase_end <= H ? phase_end : H + 1) - t;   /* within the horizon */
             tab_nb = fixed_mean && k > 0 && negbin_pays(k, m0, days) &&
                      negbin_ready(&w->tab_nb, k, m0);
             tab_c = fixed_mean && k == 0 && table_pays(mc, days) && poisson_ready(&w->tab_c, mc);
