@@ -14,7 +14,7 @@
  * starting from p(mode) by Loader's saddle-point form, so large means do not
  * underflow exp(-mu); small means (a day's non-battle losses, built once
  * per trajectory) start from p(0) = exp(-mu) and stop where the tail ends,
- * at a third of the cost.
+ * at about half the cost.
  */
 #include <math.h>
 #include <stdlib.h>
