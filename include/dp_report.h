@@ -17,6 +17,10 @@ typedef struct dp_result {
     uint64_t seed;
 } dp_result;
 
+/* v in decimal with thousands separated by commas ("1,000,000"), cut to
+ * fit size. */
+void dp_fmt_count(char *buf, size_t size, uint64_t v);
+
 /* One percentile of a measure: days 0 when not reached / not defined. */
 typedef struct dp_pct_figure {
     double p;

@@ -60,18 +60,6 @@ static void end_progress(progress *p)
  * schedule, so the count used depends only on the seed, never on threads) */
 #define PRECISION_FIRST UINT64_C(10000)
 
-static void fmt_count(char *buf, size_t size, uint64_t v)
-{
-    char raw[32];
-    snprintf(raw, sizeof raw, "%" PRIu64, v);
-    size_t len = strlen(raw), k = 0;
-    for (size_t i = 0; i < len && k + 2 < size; i++) {
-        if (i && (len - i) % 3 == 0) buf[k++] = ',';
-        buf[k++] = raw[i];
-    }
-    buf[k] = '\0';
-}
-
 /* Adds trajectories in rounds until the figures are settled to o->precision
  * days or the cap is used. 0, or -1 when memory ran out. */
 static int run_to_precision(const dp_scenario *s, const dp_opts *o, const dp_model *m,
@@ -94,8 +82,8 @@ static int run_to_precision(const dp_scenario *s, const dp_opts *o, const dp_mod
     }
     end_progress(p);
     char n_text[32], cap_text[32];
-    fmt_count(n_text, sizeof n_text, done);
-    fmt_count(cap_text, sizeof cap_text, cap);
+    dp_fmt_count(n_text, sizeof n_text, done);
+    dp_fmt_count(cap_text, sizeof cap_text, cap);
     if (!pr.unsettled)
         fprintf(stderr, "deplete: %s: --precision %g: %s trajectories (cap %s); every "
                 "interval within %d day%s of its percentile\n", s->name, o->precision,

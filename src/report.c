@@ -299,7 +299,7 @@ out:
 
 /* ---- stdout ------------------------------------------------------------- */
 
-static void fmt_count(char *buf, size_t size, uint64_t v)
+void dp_fmt_count(char *buf, size_t size, uint64_t v)
 {
     char raw[32];
     snprintf(raw, sizeof raw, "%" PRIu64, v);
@@ -327,7 +327,7 @@ int dp_report_print(FILE *out, const dp_result *r)
     size_t n;
     dp_measure *m = dp_measures(r, &n);
     if (!m) return -1;
-    fmt_count(n_text, sizeof n_text, a->n);
+    dp_fmt_count(n_text, sizeof n_text, a->n);
     date_of(s, 1, first);
     date_of(s, s->horizon, last);
     int ok = fprintf(out, "%s (%s)\n  %s trajectories, seed %" PRIu64
