@@ -45,6 +45,22 @@ static inline uint64_t dp_pcg64_next(dp_pcg64 *g)
     return hi;
 }
 
+/* dp_pcg64_next on a state held as two words (lo, hi) in locals, for a
+ * loop that draws many outputs: the state stays in registers, where
+ * through g it would be stored and reloaded with every output. */
+static inline uint64_t dp_pcg64_next2(uint64_t *lo, uint64_t *hi, dp_u128 inc)
+{
+    uint64_t h = *hi, l = *lo | 1u;
+    h ^= h >> 32;
+    h *= DP_PCG_CHEAP_MULT;
+    h ^= h >> 48;
+    h *= l;
+    dp_u128 s = ((((dp_u128)*hi) << 64) | *lo) * DP_PCG_CHEAP_MULT + inc;
+    *lo = (uint64_t)s;
+    *hi = (uint64_t)(s >> 64);
+    return h;
+}
+
 /* Uniform on [0, 1): the top 53 bits, so never 1.0 (NumPy's random()). */
 static inline double dp_pcg64_double(dp_pcg64 *g)
 {

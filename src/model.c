@@ -334,12 +334,23 @@ static void schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
 /* The next return delay (an outcome of m->delay) from the top 14 bits of
  * *bits, which it shifts out; a split cell takes one more draw. */
 static inline uint32_t next_delay(const dp_model *m, const uint32_t *cell, uint64_t *bits,
-                                  dp_pcg64 *g)
+                                  uint64_t *lo, uint64_t *hi, dp_u128 inc)
 {
     uint32_t c = (uint32_t)(*bits >> (64 - DP_CELL_BITS));
     *bits <<= DP_CELL_BITS;
     uint32_t e = cell[c];
-    if (__builtin_expect(e & DP_CELL_SPLIT, 0)) e = dp_cells_refine(&m->delay, c, dp_pcg64_next(g));
+    if (__builtin_expect(e & DP_CELL_SPLIT, 0))
+        e = dp_cells_refine(&m->delay, c, dp_pcg64_next2(lo, hi, inc));
+    return e;
+}
+
+static inline uint32_t cell_at(const dp_model *m, const uint32_t *cell, uint64_t bits, int i,
+                               uint64_t *lo, uint64_t *hi, dp_u128 inc)
+{
+    uint32_t c = (uint32_t)(bits >> (64 - DP_CELL_BITS * (i + 1))) & ((1u << DP_CELL_BITS) - 1);
+    uint32_t e = cell[c];
+    if (__builtin_expect(e & DP_CELL_SPLIT, 0))
+        e = dp_cells_refine(&m->delay, c, dp_pcg64_next2(lo, hi, inc));
     return e;
 }
 
@@ -358,22 +369,28 @@ static void returns(const dp_model *m, dp_work *w, dp_pcg64 *g, int t, int64_t n
      * (a branch there was mispredicted on the last draw of every day, and
      * masking every slot of every draw cost 7% of kursk's run). The cell
      * table in a local: the compiler would reload it through m after every
-     * store to arrive[]. The generator's state stays behind g: a local copy
-     * of the struct is moved as 16 bytes and read back as 8, which the
-     * processor cannot forward (slower, measured). */
+     * store to arrive[]. The generator's state in two words of registers
+     * (dp_pcg64_next2), stored back once: through g it was stored and
+     * reloaded with every draw. */
     const uint32_t *cell = m->delay.cell;
     int64_t *at1 = w->arrive + t + 1;            /* a delay of e + 1 days */
     int64_t *unused = w->arrive + m->H + 1;      /* + e <= 2H + 1 */
+    uint64_t lo = (uint64_t)g->state, hi = (uint64_t)(g->state >> 64);
+    const dp_u128 inc = g->inc;
     int64_t left = n;
     for (; left > DP_CELLS_PER_DRAW; left -= DP_CELLS_PER_DRAW) {
-        uint64_t bits = dp_pcg64_next(g);
-        for (int i = 0; i < DP_CELLS_PER_DRAW; i++) at1[next_delay(m, cell, &bits, g)]++;
+        uint64_t bits = dp_pcg64_next2(&lo, &hi, inc);
+        at1[cell_at(m, cell, bits, 0, &lo, &hi, inc)]++;
+        at1[cell_at(m, cell, bits, 1, &lo, &hi, inc)]++;
+        at1[cell_at(m, cell, bits, 2, &lo, &hi, inc)]++;
+        at1[cell_at(m, cell, bits, 3, &lo, &hi, inc)]++;
     }
-    uint64_t bits = dp_pcg64_next(g);
+    uint64_t bits = dp_pcg64_next2(&lo, &hi, inc);
     for (int i = 0; i < DP_CELLS_PER_DRAW; i++) {
         int64_t *base = i < left ? at1 : unused;
-        base[next_delay(m, cell, &bits, g)]++;
+        base[next_delay(m, cell, &bits, &lo, &hi, inc)]++;
     }
+    g->state = ((dp_u128)hi << 64) | lo;
 }
 
 /* ln(x + 1) - ln(obs + 1), squared over twice the error's variance. */

@@ -29,6 +29,7 @@
  * half an entry per outcome drew as fast in the whole run as one, and
  * halves the guide's build */
 #define GUIDE_FRACTION 0.5
+#define GUIDE_BURST 4
 
 uint32_t dp_negbin_table_size(double k, double mu)
 {
@@ -45,8 +46,8 @@ uint32_t dp_negbin_table_size(double k, double mu)
 int dp_negbin_table_init(dp_negbin_table *t)
 {
     t->cdf = malloc((DP_NEGBIN_TABLE_MAX + 1) * sizeof *t->cdf);
-    /* a power of 2 of at least GUIDE_FRACTION n */
-    t->guide = malloc((size_t)(2 * GUIDE_FRACTION * DP_NEGBIN_TABLE_MAX + 1) * sizeof *t->guide);
+    /* a power of 2 of at least GUIDE_FRACTION n, and room for a burst */
+    t->guide = malloc((size_t)(2 * GUIDE_FRACTION * DP_NEGBIN_TABLE_MAX + GUIDE_BURST) * sizeof *t->guide);
     t->cap = DP_NEGBIN_TABLE_MAX;
     t->mu = -1;
     t->n = 0;
@@ -77,9 +78,34 @@ int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
     double r = mu / (k + mu);
     double m = k > 1 ? floor((k - 1) * mu / k) : 0;
     uint32_t mode = m < DP_NEGBIN_TABLE_MAX ? (uint32_t)m : DP_NEGBIN_TABLE_MAX;
+    /* the guide's size from the estimate of n (the table stops near it),
+     * so that the guide is filled as the cdf is summed */
+    uint32_t n_est = dp_negbin_table_size(k, mu);
+    if (n_est > t->cap) n_est = t->cap;
+    unsigned lg = 0;
+    while ((UINT32_C(1) << lg) < GUIDE_FRACTION * n_est) lg++;
+    const uint32_t ng = UINT32_C(1) << lg;
+    const unsigned s = 63 - lg;
+    const uint64_t low = (UINT64_C(1) << s) - 1;
+    uint32_t *guide = t->guide;
+    uint64_t lo = 0;       /* where the run of guide entries of the next j starts */
+    /* Guide entries lo .. lim(F) - 1, lim(F) = ceil(F / 2^s), are j's. The
+     * first GUIDE_BURST are stored without asking how many there are: the
+     * entries past j's run are stored again by the outcomes after it.
+     * Stores only (the guide has GUIDE_BURST entries of room past ng). */
+#define GUIDE_PUT(j, F)                                                     \
+    do {                                                                    \
+        uint64_t lim_ = ((F) + low) >> s;                                   \
+        for (int b_ = 0; b_ < GUIDE_BURST; b_++) guide[lo + b_] = (j);      \
+        if (__builtin_expect(lim_ > lo + GUIDE_BURST, 0))                   \
+            for (uint64_t i_ = lo + GUIDE_BURST; i_ < lim_; i_++) guide[i_] = (j); \
+        lo = lim_;                                                          \
+    } while (0)
+
     uint64_t *cdf = t->cdf;
     double pmf = p0, acc = p0;
     cdf[0] = dp_fix(acc);
+    GUIDE_PUT(0, cdf[0]);
     /* p(j) / p(j - 1) = r (j - 1 + k) / j = r + c / j, with 1 / j from the
      * table up to DP_RECIPS. Outcomes go two at a time: the products and
      * sums that carry from one step to the next (a multiply, an add) come
@@ -96,9 +122,13 @@ int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
         double f2 = r + c * dp_recip[j + 2];
         double p1 = pmf * f1;
         pmf *= f1 * f2;
-        cdf[j + 1] = dp_fix_partial(acc + p1);
+        uint64_t F1 = dp_fix_partial(acc + p1);
         acc += p1 + pmf;
-        cdf[j + 2] = dp_fix_partial(acc);
+        uint64_t F2 = dp_fix_partial(acc);
+        cdf[j + 1] = F1;
+        cdf[j + 2] = F2;
+        GUIDE_PUT(j + 1, F1);
+        GUIDE_PUT(j + 2, F2);
         j += 2;
     }
     while (j < mode || acc < 1.0 - TAIL_LEFT) {
@@ -107,13 +137,12 @@ int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
         pmf *= r + c / j;
         acc += pmf;
         cdf[j] = dp_fix(acc);
+        GUIDE_PUT(j, cdf[j]);
     }
+#undef GUIDE_PUT
     uint32_t n = j + 1;
     cdf[n] = UINT64_MAX;                /* stops every search */
-    unsigned lg = 0;
-    while ((UINT32_C(1) << lg) < GUIDE_FRACTION * n) lg++;
-    uint32_t ng = UINT32_C(1) << lg;
-    dp_guide_fill(t->guide, lg, cdf, n);
+    for (uint64_t i = lo; i < ng; i++) guide[i] = n;   /* u past the table */
     t->lg = lg;
     t->acc_last = acc;
     t->k = k;
