@@ -46,7 +46,11 @@ static inline uint64_t dp_fix_partial(double p)
 
 /* A guide table (guide.c) over a nondecreasing fixed-point cdf F[0..n-1]
  * that ends in, or is followed by, an entry above every u:
- * guide[i] = first x with F[x] > i 2^(63 - lg), for the 2^lg entries. */
+ * guide[i] = first x with F[x] > i 2^(63 - lg), for the 2^lg entries.
+ * It is filled by stores in blocks, which may write up to DP_GUIDE_SLACK
+ * entries past the 2^lg: allocate them. */
+#define DP_GUIDE_BURST 4
+#define DP_GUIDE_SLACK (2 * DP_GUIDE_BURST)
 void dp_guide_fill(uint32_t *guide, unsigned lg, const uint64_t *F, uint32_t n);
 
 /* Poisson(mu) by inversion through a guide table (Chen and Asau 1974), for
@@ -56,7 +60,7 @@ typedef struct dp_poisson_table {
     double mu;          /* the mean it was built for; -1 when empty */
     uint32_t n;         /* outcomes 0..n-1 */
     unsigned lg;        /* 2^lg guide entries: >= DP_GUIDE_PER_OUTCOME n */
-    uint32_t cap;       /* room in cdf and pmf (and 2 DP_GUIDE_PER_OUTCOME cap in guide) */
+    uint32_t cap;       /* room in cdf and pmf (and 2 DP_GUIDE_PER_OUTCOME cap + DP_GUIDE_SLACK in guide) */
     uint64_t *cdf;      /* cdf[k] = dp_fix(P(X <= k)); cdf[n-1] = DP_FIX_ONE */
     double *pmf;        /* scratch for the build */
     uint32_t *guide;    /* guide[i] = first k with cdf[k] > i 2^(63 - lg) */
@@ -149,7 +153,7 @@ typedef struct dp_binomial_tables {
     /* table i: cdf[off[i] + x] = dp_fix(P(X <= x)), x = 0..n; its last is
      * UINT64_MAX */
     uint64_t cdf[333];
-    uint32_t guide[512];
+    uint32_t guide[512 + DP_GUIDE_SLACK];
 } dp_binomial_tables;
 
 void dp_binomial_tables_build(dp_binomial_tables *b, double q);   /* 0 <= q <= 1 */

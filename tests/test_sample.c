@@ -437,14 +437,14 @@ static int cmp_u64(const void *a, const void *b)
  * top DP_FIX_ONE (also before the end), or a last entry below it with a
  * sentinel UINT64_MAX after it (as the NB and binomial tables have); from 1
  * to 1024 entries, fewer and more than outcomes. Catches a guide entry off
- * by one at a grid point (> vs >=), a floor for a ceil, a count past the
- * guide written into it, and a write beyond its 2^lg entries.
+ * by one at a grid point (> vs >=), a floor for a ceil, and a write beyond
+ * its 2^lg entries and their DP_GUIDE_SLACK of room.
  */
 Test(sample, guide_fill)
 {
     enum { MAXN = 300, MAXNG = 1024 };
     static uint64_t cdf[MAXN + 1];
-    static uint32_t guide[MAXNG + 1];
+    static uint32_t guide[MAXNG + DP_GUIDE_SLACK + 1];
     dp_pcg64 g;
     dp_rng_stream(&g, SEED, 700);
     for (int trial = 0; trial < 4000; trial++) {
@@ -468,9 +468,10 @@ Test(sample, guide_fill)
             cdf[n - 1] = DP_FIX_ONE;
         else
             cdf[n] = UINT64_MAX;          /* sentinel; cdf[n - 1] <= DP_FIX_ONE */
-        guide[ng] = 0xdeadbeefu;
+        guide[ng + DP_GUIDE_SLACK] = 0xdeadbeefu;
         dp_guide_fill(guide, lg, cdf, n);
-        cr_assert_eq(guide[ng], 0xdeadbeefu, "ng %u n %u: wrote past the guide", ng, n);
+        cr_assert_eq(guide[ng + DP_GUIDE_SLACK], 0xdeadbeefu,
+                     "ng %u n %u: wrote past the guide's slack", ng, n);
         for (uint32_t i = 0; i < ng; i++) {
             uint32_t want = guide_brute(cdf, n, lg, i);
             if (guide[i] != want)

@@ -11,11 +11,14 @@
  * cannot underflow for q <= 1/2 (p(0) >= 2^-64); q > 1/2 draws
  * n - Binomial(n, 1 - q). The
  * cdfs are in fixed point (dp_fix) and the last outcome's is set above
- * every u, so it gathers the rounding of the sum.
+ * every u, so it gathers the rounding of the sum. Guides are filled as
+ * the cdfs are summed (guide.h); a table's stores past its guide land in
+ * the next one's, which is filled after it.
  * Building the 17 tables is 333 outcomes, once per trajectory.
  */
 #include <math.h>
 #include "dp_sample.h"
+#include "guide.h"
 #include "recip.h"
 
 static int table_n(int i) { return i < 8 ? i : i < 16 ? 8 * (i - 8) : 64; }
@@ -40,19 +43,24 @@ void dp_binomial_tables_build(dp_binomial_tables *b, double q)
     int off = 0, goff = 0;
     for (int i = 0; i < DP_BINOMIAL_N_TABLES; i++) {
         int n = table_n(i);
+        int lg = 0;
+        while ((1 << lg) < n + 1) lg++;
+        const int ng = 1 << lg;
+        const unsigned s = 63 - (unsigned)lg;
+        const uint64_t low = (UINT64_C(1) << s) - 1;
+        uint32_t *guide = b->guide + goff;
         uint64_t *cdf = b->cdf + off;
         double pmf = p0[i], acc = pmf;
         cdf[0] = dp_fix(acc);
+        uint64_t lo = dp_guide_put(guide, 0, (cdf[0] + low) >> s, 0);
         for (int x = 1; x < n; x++) {
             pmf *= (double)(n - x + 1) * dp_recip[x] * odds;
             acc += pmf;
             cdf[x] = dp_fix_partial(acc);
+            lo = dp_guide_put(guide, lo, (cdf[x] + low) >> s, (uint32_t)x);
         }
         cdf[n] = UINT64_MAX;
-        int lg = 0;
-        while ((1 << lg) < n + 1) lg++;
-        int ng = 1 << lg;
-        dp_guide_fill(b->guide + goff, (unsigned)lg, cdf, (uint32_t)n);
+        for (uint64_t g = lo; g < (uint64_t)ng; g++) guide[g] = (uint32_t)n;
         b->off[i] = (uint16_t)off;
         b->goff[i] = (uint16_t)goff;
         b->lg[i] = (uint8_t)lg;

@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include "dp_sample.h"
+#include "guide.h"
 #include "recip.h"
 
 
@@ -29,7 +30,6 @@
  * half an entry per outcome drew as fast in the whole run as one, and
  * halves the guide's build */
 #define GUIDE_FRACTION 0.5
-#define GUIDE_BURST 4
 
 uint32_t dp_negbin_table_size(double k, double mu)
 {
@@ -47,7 +47,7 @@ int dp_negbin_table_init(dp_negbin_table *t)
 {
     t->cdf = malloc((DP_NEGBIN_TABLE_MAX + 1) * sizeof *t->cdf);
     /* a power of 2 of at least GUIDE_FRACTION n, and room for a burst */
-    t->guide = malloc((size_t)(2 * GUIDE_FRACTION * DP_NEGBIN_TABLE_MAX + GUIDE_BURST) * sizeof *t->guide);
+    t->guide = malloc((size_t)(2 * GUIDE_FRACTION * DP_NEGBIN_TABLE_MAX + DP_GUIDE_SLACK) * sizeof *t->guide);
     t->cap = DP_NEGBIN_TABLE_MAX;
     t->mu = -1;
     t->n = 0;
@@ -88,20 +88,8 @@ int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
     const unsigned s = 63 - lg;
     const uint64_t low = (UINT64_C(1) << s) - 1;
     uint32_t *guide = t->guide;
-    uint64_t lo = 0;       /* where the run of guide entries of the next j starts */
-    /* Guide entries lo .. lim(F) - 1, lim(F) = ceil(F / 2^s), are j's. The
-     * first GUIDE_BURST are stored without asking how many there are: the
-     * entries past j's run are stored again by the outcomes after it.
-     * Stores only (the guide has GUIDE_BURST entries of room past ng). */
-#define GUIDE_PUT(j, F)                                                     \
-    do {                                                                    \
-        uint64_t lim_ = ((F) + low) >> s;                                   \
-        for (int b_ = 0; b_ < GUIDE_BURST; b_++) guide[lo + b_] = (j);      \
-        if (__builtin_expect(lim_ > lo + GUIDE_BURST, 0))                   \
-            for (uint64_t i_ = lo + GUIDE_BURST; i_ < lim_; i_++) guide[i_] = (j); \
-        lo = lim_;                                                          \
-    } while (0)
-
+    uint64_t lo = 0;       /* where the guide run of the next outcome starts */
+#define GUIDE_PUT(j, F) (lo = dp_guide_put(guide, lo, ((F) + low) >> s, (j)))
     uint64_t *cdf = t->cdf;
     double pmf = p0, acc = p0;
     cdf[0] = dp_fix(acc);

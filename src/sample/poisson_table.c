@@ -62,7 +62,8 @@ int dp_poisson_table_build(dp_poisson_table *t, double mu)
         double *pmf = realloc(t->pmf, n * sizeof *pmf);
         if (pmf) t->pmf = pmf;
         /* a power of 2 of at least DP_GUIDE_PER_OUTCOME n */
-        uint32_t *guide = realloc(t->guide, (size_t)2 * DP_GUIDE_PER_OUTCOME * n * sizeof *guide);
+        uint32_t *guide = realloc(t->guide, ((size_t)2 * DP_GUIDE_PER_OUTCOME * n + DP_GUIDE_SLACK) *
+                                                  sizeof *guide);
         if (guide) t->guide = guide;
         if (!cdf || !pmf || !guide) {
             dp_poisson_table_free(t);
