@@ -34,6 +34,8 @@ typedef struct dp_model {
     size_t n_obs, n_obs_days;
     int *obs_day;
     size_t *obs_slot;
+    double *obs_log1p;          /* log1p of each one's killed, wounded, casualties,
+                                 * strength (NaN where not reported) */
     const dp_observation **obs;
     bool has_rtd;
     dp_cells delay;

@@ -90,12 +90,19 @@ static int compile_observations(dp_model *m)
     m->obs_day = calloc(n + 1, sizeof *m->obs_day);
     m->obs_slot = calloc(n + 1, sizeof *m->obs_slot);
     m->obs = calloc(n + 1, sizeof *m->obs);
-    if (!m->obs_day || !m->obs_slot || !m->obs) return -1;
+    m->obs_log1p = calloc(4 * n + 1, sizeof *m->obs_log1p);
+    if (!m->obs_day || !m->obs_slot || !m->obs || !m->obs_log1p) return -1;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         const dp_observation *o = &s->observations[i];
         if (o->day < 1 || o->day > m->H) continue;
         m->obs[k] = o;
+        /* the reported side of each misfit, once per run, not per trajectory */
+        double *lg = m->obs_log1p + 4 * k;
+        lg[0] = log1p(o->killed);
+        lg[1] = log1p(o->wounded);
+        lg[2] = log1p(o->casualties);
+        lg[3] = log1p(o->strength);
         m->obs_day[k++] = (int)o->day;
     }
     m->n_obs = k;
@@ -177,6 +184,7 @@ void dp_model_free(dp_model *m)
     free(m->obs_day);
     free(m->obs_slot);
     free(m->obs);
+    free(m->obs_log1p);
     free(m->level_order);
     dp_cells_free(&m->delay);
     memset(m, 0, sizeof *m);
@@ -393,11 +401,12 @@ static void returns(const dp_model *m, dp_work *w, dp_pcg64 *g, int t, int64_t n
     g->state = ((dp_u128)hi << 64) | lo;
 }
 
-/* ln(x + 1) - ln(obs + 1), squared over twice the error's variance. */
-static double misfit(double sim, double obs, double error)
+/* ln(x + 1) - ln(obs + 1), squared over twice the error's variance;
+ * log_obs = ln(obs + 1), NaN for a figure not reported. */
+static double misfit(double sim, double log_obs, double error)
 {
-    if (isnan(obs)) return 0;
-    double d = log1p(sim) - log1p(obs);
+    if (isnan(log_obs)) return 0;
+    double d = log1p(sim) - log_obs;
     return d * d / (2 * error * error);
 }
 
@@ -408,12 +417,13 @@ static double observation_weight(const dp_model *m, const dp_work *w)
     double sum = 0;
     for (size_t i = 0; i < m->n_obs; i++) {
         const dp_observation *o = m->obs[i];
+        const double *lg = m->obs_log1p + 4 * i;
         size_t j = m->obs_slot[i];
         double killed = (double)w->obs_killed[j], all = (double)w->obs_c[j];
-        sum += misfit(killed, o->killed, o->error) +
-               misfit(all - killed, o->wounded, o->error) +
-               misfit(all, o->casualties, o->error) +
-               misfit((double)w->obs_A[j], o->strength, o->error);
+        sum += misfit(killed, lg[0], o->error) +
+               misfit(all - killed, lg[1], o->error) +
+               misfit(all, lg[2], o->error) +
+               misfit((double)w->obs_A[j], lg[3], o->error);
     }
     return exp(-sum);
 }

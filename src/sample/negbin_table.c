@@ -31,15 +31,20 @@
  * halves the guide's build */
 #define GUIDE_FRACTION 0.5
 
+/* Where TAIL_LEFT (2^-9) is left: the Gamma factor's quantile by Wilson
+ * and Hilferty (z = 2.9, with room), then the Poisson spread. */
+static double size_estimate(double k, double mu)
+{
+    double c = 1.0 - 1.0 / (9.0 * k) + 3.0 * sqrt(1.0 / (9.0 * k));
+    double x = mu * c * c * c;
+    return x + 3.0 * sqrt(x) + 10.0;
+}
+
 uint32_t dp_negbin_table_size(double k, double mu)
 {
     if (!(k > 0) || !(mu > 0) || !isfinite(k) || !isfinite(mu)) return UINT32_MAX;
     if (k * log1p(mu / k) > P0_LOG_MIN) return UINT32_MAX;   /* see the build */
-    /* where TAIL_LEFT (2^-9) is left: the Gamma factor's quantile by
-     * Wilson and Hilferty (z = 2.9, with room), then the Poisson spread */
-    double c = 1.0 - 1.0 / (9.0 * k) + 3.0 * sqrt(1.0 / (9.0 * k));
-    double x = mu * c * c * c;
-    double n = x + 3.0 * sqrt(x) + 10.0;
+    double n = size_estimate(k, mu);
     return n < DP_NEGBIN_TABLE_MAX ? (uint32_t)n : UINT32_MAX;
 }
 
@@ -80,8 +85,8 @@ int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
     uint32_t mode = m < DP_NEGBIN_TABLE_MAX ? (uint32_t)m : DP_NEGBIN_TABLE_MAX;
     /* the guide's size from the estimate of n (the table stops near it),
      * so that the guide is filled as the cdf is summed */
-    uint32_t n_est = dp_negbin_table_size(k, mu);
-    if (n_est > t->cap) n_est = t->cap;
+    double est = size_estimate(k, mu);
+    uint32_t n_est = est < t->cap ? (uint32_t)est : t->cap;
     unsigned lg = 0;
     while ((UINT32_C(1) << lg) < GUIDE_FRACTION * n_est) lg++;
     const uint32_t ng = UINT32_C(1) << lg;
