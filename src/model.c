@@ -591,8 +591,16 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
                     C = dp_sample_poisson(g, mean * gsl_ran_gamma(r, k, 1.0 / k));
                 else
                     C = poisson_fixed(&w->tab_c, mean, tab_c, g);
-                if (C > A) C = A;
+                /* R from the count before the cap, and again in the
+                 * rare day the cap bites (the law of R given the capped
+                 * C): so R, and the delays after it, need not wait for
+                 * A, which the day before computes last (3% of kursk's
+                 * run) */
                 if (q > 0 && C > 0) R = returning(w, g, C, q);
+                if (__builtin_expect(C > A, 0)) {
+                    C = A;
+                    R = q > 0 && C > 0 ? returning(w, g, C, q) : 0;
+                }
             }
         }
         /* 4. non-battle losses */
