@@ -170,6 +170,35 @@ Test(model, negative_binomial_day)
     single_free(&x);
 }
 
+/* A count capped at A under dispersion: the returning share is drawn from
+ * the count before the cap and drawn again when the cap bites, so its law
+ * must be that of the capped count. Day 1 of 20 soldiers against NB(4,
+ * 1000) (P(C <= 20) < 1e-5): C = 20, each returns with q = 0.5 x 0.5 on
+ * day 2, so `returned` is Binomial(20, 0.25). Catches R left from the
+ * uncapped count (about 250) or taken from a wrong one. */
+Test(model, capped_count_returning_share)
+{
+    single x;
+    single_init(&x, "start: 2025-01-01\nhorizon: 2\nforce:\n  initial: 20\n"
+                    "casualties:\n  per_day: 1000\n  dispersion: 4\n  wounded_per_killed: 1\n"
+                    "return_to_duty:\n  fraction: 0.5\n  delay: 1\n");
+    enum { N = 50000, MAXR = 21 };
+    static unsigned h[MAXR];
+    for (uint64_t i = 0; i < N; i++) {
+        const dp_outcome *o = single_run(&x, i);
+        cr_assert_geq(o->killed + o->wounded, 20, "day 1 takes all 20");
+        cr_assert_leq(o->returned, o->wounded);
+        cr_assert_lt(o->returned, MAXR, "returned %lld of 20", (long long)o->returned);
+        h[o->returned]++;
+    }
+    double eps = dkw_eps(N), cum = 0;
+    for (int r = 0; r < MAXR; r++) {
+        cum += h[r];
+        cr_assert_lt(fabs(cum / N - gsl_cdf_binomial_P(r, 0.25, 20)), eps, "returned <= %d", r);
+    }
+    single_free(&x);
+}
+
 /* Mean strength at the end of each day 1..H over n trajectories against a
  * closed form, each day within 6 sd of the mean (sample sd). */
 static void check_mean_strength(single *x, int n, int H, double (*expect)(int t))
