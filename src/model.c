@@ -352,16 +352,6 @@ static inline uint32_t next_delay(const dp_model *m, const uint32_t *cell, uint6
     return e;
 }
 
-static inline uint32_t cell_at(const dp_model *m, const uint32_t *cell, uint64_t bits, int i,
-                               uint64_t *lo, uint64_t *hi, dp_u128 inc)
-{
-    uint32_t c = (uint32_t)(bits >> (64 - DP_CELL_BITS * (i + 1))) & ((1u << DP_CELL_BITS) - 1);
-    uint32_t e = cell[c];
-    if (__builtin_expect(e & DP_CELL_SPLIT, 0))
-        e = dp_cells_refine(&m->delay, c, dp_pcg64_next2(lo, hi, inc));
-    return e;
-}
-
 /* Schedules the return of n soldiers wounded on day t. arrive[] has room
  * up to day 2H + 1: a delay is at most H days, so no return needs a bound
  * check; days after H are never read (nor cleared). */
@@ -388,10 +378,8 @@ static void returns(const dp_model *m, dp_work *w, dp_pcg64 *g, int t, int64_t n
     int64_t left = n;
     for (; left > DP_CELLS_PER_DRAW; left -= DP_CELLS_PER_DRAW) {
         uint64_t bits = dp_pcg64_next2(&lo, &hi, inc);
-        at1[cell_at(m, cell, bits, 0, &lo, &hi, inc)]++;
-        at1[cell_at(m, cell, bits, 1, &lo, &hi, inc)]++;
-        at1[cell_at(m, cell, bits, 2, &lo, &hi, inc)]++;
-        at1[cell_at(m, cell, bits, 3, &lo, &hi, inc)]++;
+        for (int i = 0; i < DP_CELLS_PER_DRAW; i++)
+            at1[next_delay(m, cell, &bits, &lo, &hi, inc)]++;
     }
     uint64_t bits = dp_pcg64_next2(&lo, &hi, inc);
     for (int i = 0; i < DP_CELLS_PER_DRAW; i++) {
