@@ -143,8 +143,12 @@ void dp_accum_add(dp_accum *a, const dp_outcome *o)
     for (int t = 1; t <= o->last; t++) {
         int b = bin_of(a, o->A[t]);
         fan[(size_t)t * nb + b] += mass;
-        lo[t] = b < lo[t] ? b : lo[t];
-        hi[t] = b > hi[t] ? b : hi[t];
+        /* after the first trajectories a day's range rarely widens: a
+         * predicted branch, not two stores a day */
+        if (__builtin_expect(b < lo[t] || b > hi[t], 0)) {
+            lo[t] = b < lo[t] ? b : lo[t];
+            hi[t] = b > hi[t] ? b : hi[t];
+        }
         top = b > top ? b : top;
     }
     a->top_bin = top;
