@@ -524,11 +524,11 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     o->weight = 1.0;
 
     for (t = 1; t <= H; t++) {
-        /* 1. arrivals: returning wounded and reinforcements */
-        if (w->arrive[t]) {
-            A += w->arrive[t];
-            arrived += w->arrive[t];
-        }
+        /* 1. arrivals: returning wounded and reinforcements (no branch:
+         * whether anyone arrives is close to a coin toss on some days) */
+        const int64_t in = w->arrive[t];
+        A += in;
+        arrived += in;
         /* 2. scheduled withdrawals, in the order written */
         for (; ev < w->n_events && w->events[ev].day == t; ev++) {
             const struct dp_event *e = &w->events[ev];
