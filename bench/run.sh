@@ -60,6 +60,7 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/deplete-bench.XXXXXX") || die "mktemp failed"
 trap 'rm -rf "$WORK"' EXIT
 trap 'exit 130' INT TERM
 FAILED=0
+PIN=                # a command that runs deplete pinned to a core (measure)
 
 # float helpers (awk)
 calc() { awk "BEGIN { printf \"%s\", ($1) }"; }
@@ -88,6 +89,7 @@ csv_row() {
 }
 
 # measure LABEL SCENARIO THREADS N RUNS [deplete options...]
+# (under $PIN, e.g. `taskset -c 1`, when it is set)
 # Sets M_WALL (best wall seconds), M_RSS (largest max RSS, KiB), M_DAYS
 # (trajectory-days, empty without --timing), M_RUNS, M_OUT (output folder).
 measure() {
@@ -98,7 +100,7 @@ measure() {
     while [ "$_i" -lt "$_runs" ]; do
         _i=$((_i + 1))
         _t0=$(date +%s.%N)
-        "$TIME" -v -o "$WORK/time.txt" "$DEPLETE" run -q $TIMING -n "$_n" -j "$_thr" \
+        "$TIME" -v -o "$WORK/time.txt" $PIN "$DEPLETE" run -q $TIMING -n "$_n" -j "$_thr" \
             -o "$M_OUT" "$@" "$_scen" >"$WORK/stdout.txt" 2>"$WORK/stderr.txt"
         _rc=$?
         _t1=$(date +%s.%N)
@@ -294,14 +296,28 @@ if [ "$BENCH_PEER" = 1 ]; then
         FAILED=1
     else
         echo
-        echo "NumPy peer: $BENCH_PEER_N trajectories, one thread, one run (deplete: the main table, $BENCH_N trajectories)"
-        printf '  %-12s %9s %10s %14s %14s %12s %10s %13s %13s\n' scenario wall_s traj_per_s \
-            useful_tdays loop_tdays ns_per_tday rss_MiB deplete_j1_x deplete_j2_x
+        echo "NumPy peer: $BENCH_PEER_N trajectories, one thread, one run (deplete: the main table, $BENCH_N trajectories;"
+        echo "  same_core_x: deplete -j 1 ($BENCH_N trajectories) just before and just after the peer, on its core)"
+        # the VM's speed drifts and its cores differ: the fair ratio is the
+        # one measured on one core at one moment
+        PEER_PIN=
+        [ "$CORES" = 1 ] && PEER_PIN="taskset -c 1"
+        printf '  %-12s %9s %10s %14s %14s %12s %10s %13s %13s %12s\n' scenario wall_s traj_per_s \
+            useful_tdays loop_tdays ns_per_tday rss_MiB deplete_j1_x deplete_j2_x same_core_x
         for s in $BENCH_SCENARIOS; do
             nm=$(name_of "$s")
-            "$TIME" -v -o "$WORK/peer-time.txt" "$PYTHON" bench/peer_numpy.py "$s" \
+            PIN=$PEER_PIN
+            measure "side-$nm-before" "$s" 1 "$BENCH_N" 1 || { PIN=; continue; }
+            side_a=$M_WALL
+            "$TIME" -v -o "$WORK/peer-time.txt" $PEER_PIN "$PYTHON" bench/peer_numpy.py "$s" \
                 -n "$BENCH_PEER_N" --format csv -o "$WORK/peer-$nm.csv" 2>"$WORK/peer-err.txt"
             rc=$?
+            measure "side-$nm-after" "$s" 1 "$BENCH_N" 1 || { PIN=; continue; }
+            side=$M_WALL
+            gt "$side" "$side_a" && side=$side_a
+            PIN=
+            csv_row side "$nm" deplete 1 "$BENCH_N" "" 2 "$side" "$M_DAYS" "" "" "$M_RSS" \
+                "best of the runs just before and after the peer${PEER_PIN:+, $PEER_PIN}"
             if [ "$rc" -ne 0 ]; then
                 echo "bench: peer failed on $s (exit $rc)" >&2
                 cat "$WORK/peer-err.txt" >&2
@@ -318,11 +334,12 @@ if [ "$BENCH_PEER" = 1 ]; then
             m1=$(main_of "$nm" 1); m2=$(main_of "$nm" 2)
             [ -n "$m1" ] && r1=$(calc "($BENCH_N / $m1) / $ptps")
             [ -n "$m2" ] && r2=$(calc "($BENCH_N / $m2) / $ptps")
-            printf '  %-12s %9s %10s %14s %14s %12s %10s %13s %13s\n' "$nm" "$(fmt %.2f "$pw")" \
+            rs=$(calc "($BENCH_N / $side) / $ptps")
+            printf '  %-12s %9s %10s %14s %14s %12s %10s %13s %13s %12s\n' "$nm" "$(fmt %.2f "$pw")" \
                 "$(fmt %.0f "$ptps")" "$pu" "$pl" "$(fmt %.1f "$(calc "1e9 * $pw / $pu")")" \
-                "$(mib "${prss:-0}")" "$(fmt %.2f "$r1")" "$(fmt %.2f "$r2")"
+                "$(mib "${prss:-0}")" "$(fmt %.2f "$r1")" "$(fmt %.2f "$r2")" "$(fmt %.2f "$rs")"
             csv_row peer "$nm" numpy 1 "$BENCH_PEER_N" "" 1 "$pw" "$pu" "$pl" "" "$prss" \
-                "deplete/peer traj_per_s: j1 $r1 j2 $r2"
+                "deplete/peer traj_per_s: j1 $r1 j2 $r2 same_core $rs"
         done
 
         # --- agreement: the peer's percentile days against deplete's -----------------
