@@ -27,8 +27,6 @@ typedef struct dp_model {
     size_t n_levels;         /* strength + casualties (+1 withdrawn if a rule) */
     bool has_rule;
     dp_draw *draws;          /* one per scenario param */
-    /* per-soldier return delay in days: outcome k-1 is a delay of k days
-     * (k = 1..H-1); outcome H-1 means "after the horizon" */
     /* observations within the horizon (SPEC 2.3): their distinct days,
      * sorted, and each observation's slot among them */
     size_t n_obs, n_obs_days;
@@ -38,6 +36,8 @@ typedef struct dp_model {
                                  * strength (NaN where not reported) */
     const dp_observation **obs;
     bool has_rtd;
+    /* per-soldier return delay in days: outcome k-1 is a delay of k days
+     * (k = 1..H-1); outcome H-1 means "after the horizon" */
     dp_cells delay;
     int delay_fixed;         /* > 0 when the delay is one value: no draw */
 } dp_model;
@@ -59,7 +59,6 @@ typedef struct dp_outcome {
 typedef struct dp_work {
     double *v;               /* drawn params */
     int64_t *arrive;         /* arrivals (returns + reinforcements) due per day */
-    int64_t *returned_due;   /* of which returns, per day */
     struct dp_event *events; /* this trajectory's dated events, sorted */
     size_t n_events;
     struct dp_phase_now *phases;
