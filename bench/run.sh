@@ -298,8 +298,8 @@ if [ "$BENCH_PEER" = 1 ]; then
         echo
         echo "NumPy peer: $BENCH_PEER_N trajectories, one thread, one run (deplete: the main table, $BENCH_N trajectories;"
         echo "  same_core_x: deplete -j 1 ($BENCH_N trajectories) just before and just after the peer, on its core)"
-        # the VM's speed drifts and its cores differ: the fair ratio is the
-        # one measured on one core at one moment
+        # the VM's speed drifts and its cores differ: beside the main table's
+        # ratio, one measured on one core at (nearly) one moment
         PEER_PIN=
         [ "$CORES" = 1 ] && PEER_PIN="taskset -c 1"
         printf '  %-12s %9s %10s %14s %14s %12s %10s %13s %13s %12s\n' scenario wall_s traj_per_s \
