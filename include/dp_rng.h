@@ -32,22 +32,10 @@ typedef struct dp_pcg64 {
  * 128-bit multiplier; only the generator's own step uses the cheap one. */
 void dp_pcg64_seed(dp_pcg64 *g, dp_u128 initstate, dp_u128 initseq);
 
-/* Next 64-bit output: DXSM of the current state, then one LCG step. */
-static inline uint64_t dp_pcg64_next(dp_pcg64 *g)
-{
-    uint64_t hi = (uint64_t)(g->state >> 64);
-    uint64_t lo = (uint64_t)g->state | 1u;
-    hi ^= hi >> 32;
-    hi *= DP_PCG_CHEAP_MULT;
-    hi ^= hi >> 48;
-    hi *= lo;
-    g->state = g->state * DP_PCG_CHEAP_MULT + g->inc;
-    return hi;
-}
-
-/* dp_pcg64_next on a state held as two words (lo, hi) in locals, for a
- * loop that draws many outputs: the state stays in registers, where
- * through g it would be stored and reloaded with every output. */
+/* Next 64-bit output, the state held as two words (lo, hi): DXSM of the
+ * current state, then one LCG step. A loop that draws many outputs keeps
+ * the state in locals this way, in registers; through a dp_pcg64 it would
+ * be stored and reloaded with every output. */
 static inline uint64_t dp_pcg64_next2(uint64_t *lo, uint64_t *hi, dp_u128 inc)
 {
     uint64_t h = *hi, l = *lo | 1u;
@@ -59,6 +47,15 @@ static inline uint64_t dp_pcg64_next2(uint64_t *lo, uint64_t *hi, dp_u128 inc)
     *lo = (uint64_t)s;
     *hi = (uint64_t)(s >> 64);
     return h;
+}
+
+/* Next 64-bit output of g. */
+static inline uint64_t dp_pcg64_next(dp_pcg64 *g)
+{
+    uint64_t lo = (uint64_t)g->state, hi = (uint64_t)(g->state >> 64);
+    uint64_t out = dp_pcg64_next2(&lo, &hi, g->inc);
+    g->state = ((dp_u128)hi << 64) | lo;
+    return out;
 }
 
 /* Uniform on [0, 1): the top 53 bits, so never 1.0 (NumPy's random()). */
