@@ -47,20 +47,19 @@ void dp_binomial_tables_build(dp_binomial_tables *b, double q)
         while ((1 << lg) < n + 1) lg++;
         const int ng = 1 << lg;
         const unsigned s = 63 - (unsigned)lg;
-        const uint64_t low = (UINT64_C(1) << s) - 1;
         uint32_t *guide = b->guide + goff;
         uint64_t *cdf = b->cdf + off;
         double pmf = p0[i], acc = pmf;
         cdf[0] = dp_fix(acc);
-        uint64_t lo = dp_guide_put(guide, 0, (cdf[0] + low) >> s, 0);
+        uint64_t lo = dp_guide_put(guide, 0, cdf[0], s, 0);
         for (int x = 1; x < n; x++) {
             pmf *= (double)(n - x + 1) * dp_recip[x] * odds;
             acc += pmf;
             cdf[x] = dp_fix_partial(acc);
-            lo = dp_guide_put(guide, lo, (cdf[x] + low) >> s, (uint32_t)x);
+            lo = dp_guide_put(guide, lo, cdf[x], s, (uint32_t)x);
         }
         cdf[n] = UINT64_MAX;
-        for (uint64_t g = lo; g < (uint64_t)ng; g++) guide[g] = (uint32_t)n;
+        dp_guide_end(guide, lo, (uint32_t)ng, (uint32_t)n);
         b->off[i] = (uint16_t)off;
         b->goff[i] = (uint16_t)goff;
         b->lg[i] = (uint8_t)lg;

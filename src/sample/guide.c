@@ -10,13 +10,7 @@
 void dp_guide_fill(uint32_t *guide, unsigned lg, const uint64_t *F, uint32_t n)
 {
     const uint32_t ng = UINT32_C(1) << lg;
-    const unsigned s = 63 - lg;
-    const uint64_t low = (UINT64_C(1) << s) - 1;
     uint64_t lo = 0;
-    for (uint32_t x = 0; x < n && lo < ng; x++) {
-        /* F[x] <= 2^63, so lim <= ng: the runs stay in the guide */
-        uint64_t lim = (F[x] + low) >> s;
-        lo = dp_guide_put(guide, lo, lim, x);
-    }
-    for (uint64_t i = lo; i < ng; i++) guide[i] = n;   /* u above every F[x] */
+    for (uint32_t x = 0; x < n && lo < ng; x++) lo = dp_guide_put(guide, lo, F[x], 63 - lg, x);
+    dp_guide_end(guide, lo, ng, n);
 }

@@ -90,11 +90,9 @@ int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
     unsigned lg = 0;
     while ((UINT32_C(1) << lg) < GUIDE_FRACTION * n_est) lg++;
     const uint32_t ng = UINT32_C(1) << lg;
-    const unsigned s = 63 - lg;
-    const uint64_t low = (UINT64_C(1) << s) - 1;
     uint32_t *guide = t->guide;
     uint64_t lo = 0;       /* where the guide run of the next outcome starts */
-#define GUIDE_PUT(j, F) (lo = dp_guide_put(guide, lo, ((F) + low) >> s, (j)))
+#define GUIDE_PUT(j, F) (lo = dp_guide_put(guide, lo, (F), 63 - lg, (j)))
     uint64_t *cdf = t->cdf;
     double pmf = p0, acc = p0;
     cdf[0] = dp_fix(acc);
@@ -135,7 +133,7 @@ int dp_negbin_table_build(dp_negbin_table *t, double k, double mu)
 #undef GUIDE_PUT
     uint32_t n = j + 1;
     cdf[n] = UINT64_MAX;                /* stops every search */
-    for (uint64_t i = lo; i < ng; i++) guide[i] = n;   /* u past the table */
+    dp_guide_end(guide, lo, ng, n);     /* u past the table */
     t->lg = lg;
     t->acc_last = acc;
     t->k = k;
