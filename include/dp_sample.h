@@ -91,7 +91,7 @@ static inline int64_t dp_poisson_table_sample(const dp_poisson_table *t, dp_pcg6
 /* Negative binomial NB(k, mean mu): Poisson(mu G) with G ~ Gamma(shape k,
  * scale 1/k), the daily count under dispersion k, for a stretch of days with
  * one mean. Inversion through a guide table of the cdf up to where less
- * than 2^-9 is left; a draw beyond it walks the rest of the cdf by the
+ * than 2^-7 is left; a draw beyond it walks the rest of the cdf by the
  * same recurrence (rarely), so the law is the whole NB up to rounding.
  * pmf(0) = (k / (k + mu))^k is exact, so no sum is normalised away. */
 typedef struct dp_negbin_table {
