@@ -139,25 +139,36 @@ static inline int64_t dp_negbin_table_sample(const dp_negbin_table *t, dp_pcg64 
  * (Binomial laws of one q add): n = 64 h + 8 a + b is h draws from
  * Binomial(64, q), one from Binomial(8 a, q) and one from Binomial(b, q).
  * For q fixed over a trajectory (the share of casualties that return):
- * 2 + n / 64 table draws, and 333 outcomes to build. Beyond
+ * 2 + n / 64 table draws, and at most 333 outcomes to build (tables end
+ * where less than 2^-7 is left: about 140 for q = 0.17). Beyond
  * DP_BINOMIAL_TABLES_MAX_N, BTRD. */
 #define DP_BINOMIAL_TABLES_MAX_N 512
 #define DP_BINOMIAL_N_TABLES 17    /* n = 0..7, 8 a for a = 0..7, 64 */
 
+#define DP_BINOMIAL_WHOLE 255      /* walk[i] of a table that holds all n + 1 */
+
 typedef struct dp_binomial_tables {
     double q;           /* the probability it holds; -1 when empty */
     double p;           /* min(q, 1 - q): what the tables hold */
+    double odds;        /* p / (1 - p) */
     int flip;           /* q > 1/2: draws are n - Binomial(n, 1 - q) */
     uint16_t off[DP_BINOMIAL_N_TABLES], goff[DP_BINOMIAL_N_TABLES];
     uint8_t lg[DP_BINOMIAL_N_TABLES];    /* 2^lg guide entries: >= n + 1 */
-    /* table i: cdf[off[i] + x] = dp_fix(P(X <= x)), x = 0..n; its last is
-     * UINT64_MAX */
+    /* Table i (n = i for i < 8, 8 (i - 8) for i < 16, 64) holds
+     * cdf[off[i] + x] = dp_fix(P(X <= x)) for x = 0..w-1, then UINT64_MAX
+     * at x = w. Whole (w = n, walk[i] = DP_BINOMIAL_WHOLE): outcome n
+     * takes the rest. Else it ended where less than 2^-7 was left (walk[i]
+     * = w < n), and a draw of w walks on from the pmf and sum at w - 1. */
+    uint8_t walk[DP_BINOMIAL_N_TABLES];
+    double pmf_last[DP_BINOMIAL_N_TABLES], acc_last[DP_BINOMIAL_N_TABLES];
     uint64_t cdf[333];
     uint32_t guide[512 + DP_GUIDE_SLACK];
 } dp_binomial_tables;
 
 void dp_binomial_tables_build(dp_binomial_tables *b, double q);   /* 0 <= q <= 1 */
 int64_t dp_binomial_tables_sample(const dp_binomial_tables *b, int64_t n, dp_pcg64 *g);
+/* Table i's outcome for a u (units of 2^-63) at or past cdf[walk[i] - 1]. */
+unsigned dp_binomial_tables_tail(const dp_binomial_tables *b, int i, uint64_t u);
 
 /* A finite law on 0..n-1 drawn by inversion from DP_CELL_BITS (14) random
  * bits at a time: the 2^14 cells of [0, 1) mostly lie within one outcome's

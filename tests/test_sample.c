@@ -795,13 +795,17 @@ Test(sample, binomial_tables_edges)
     }
 }
 
+/* n of table i, as the header lays the tables out */
+static unsigned binom_table_n(int i) { return i < 8 ? (unsigned)i : i < 16 ? 8u * (unsigned)(i - 8) : 64; }
+
 /* The tables for each q, read through the layout the header gives (table
- * i: cdf[off[i] + x] for x = 0..n in units of 2^-63, its last UINT64_MAX;
- * 2^lg[i] guide entries from guide[goff[i]], >= n + 1), whatever n each holds (found at
- * its sentinel): the cdf of Binomial(n, min(q, 1 - q)) against GSL's, and
- * every guide entry against a brute-force search (the tables fill their
- * guides by their own code, not dp_guide_fill). Also that the tables
- * cover n = 0..7, 8 a for a < 8, and 64, as the sampler's digits need. */
+ * i for n = i, 8 (i - 8), 64: cdf[off[i] + x] for x = 0..w-1 in units of
+ * 2^-63, then UINT64_MAX; 2^lg[i] guide entries from guide[goff[i]],
+ * >= n + 1): the cdf of Binomial(n, min(q, 1 - q)) against GSL's; a table
+ * whole (w = n) or ended where less than 2^-7 was left, and said so in
+ * walk[i]; every guide entry against a brute-force search (the tables
+ * fill their guides by their own code, not dp_guide_fill); and the
+ * tables in the cdf array one after another, without overlap. */
 Test(sample, binomial_tables_tables)
 {
     dp_binomial_tables b;
@@ -812,34 +816,101 @@ Test(sample, binomial_tables_tables)
         cr_expect_eq(b.q, q);
         cr_expect_eq(b.flip, q > 0.5);
         cr_expect_eq(b.p, q > 0.5 ? 1 - q : q);
-        char have[65] = {0};           /* have[n]: a table for n */
+        size_t next_off = 0;
+        unsigned cut = 0;
         for (int i = 0; i < DP_BINOMIAL_N_TABLES; i++) {
+            unsigned n = binom_table_n(i);
             size_t off = b.off[i], goff = b.goff[i], ng = (size_t)1 << b.lg[i];
+            cr_assert_eq(off, next_off, "q %g, table %d at %zu, want %zu", q, i, off, next_off);
             const uint64_t *cdf = b.cdf + off;
             unsigned m = 0;
             while (off + m < ncdf && cdf[m] != UINT64_MAX)
                 m++;
-            cr_assert(off + m < ncdf && m <= 64, "q %g, table %d: no sentinel", q, i);
-            have[m] = 1;
-            cr_assert(ng >= m + 1 && (ng & (ng - 1)) == 0 && goff + ng <= nguide,
-                      "q %g, table %d (n %u): %zu guide entries at %zu", q, i, m, ng, goff);
+            cr_assert(off + m < ncdf && m <= n, "q %g, table %d (n %u): no sentinel by %u", q, i,
+                      n, m);
+            next_off = off + m + 1;
+            if (m == n) {
+                cr_expect_eq(b.walk[i], DP_BINOMIAL_WHOLE, "q %g, n %u: whole, walk %u", q, n,
+                             b.walk[i]);
+            } else {
+                cut++;
+                cr_expect_eq(b.walk[i], m, "q %g, n %u: ends at %u, walk %u", q, n, m, b.walk[i]);
+                double left = 1 - gsl_cdf_binomial_P(m - 1, b.p, n);
+                cr_expect_leq(left, 0x1p-7 + 1e-13, "q %g, n %u: ends at %u with %g left", q, n,
+                              m, left);
+            }
+            cr_assert(ng >= n + 1 && (ng & (ng - 1)) == 0 && goff + ng <= nguide,
+                      "q %g, table %d (n %u): %zu guide entries at %zu", q, i, n, ng, goff);
             for (unsigned x = 0; x < m; x++) {
-                double want = gsl_cdf_binomial_P(x, b.p, m), have_x = (double)cdf[x] * 0x1p-63;
+                double want = gsl_cdf_binomial_P(x, b.p, n), have_x = (double)cdf[x] * 0x1p-63;
                 cr_expect(fabs(have_x - want) < 1e-13, "q %g, n %u: cdf[%u] = "
-                          "%.17g, GSL %.17g", q, m, x, have_x, want);
+                          "%.17g, GSL %.17g", q, n, x, have_x, want);
             }
             for (size_t i2 = 0; i2 < ng; i2++) {
                 uint32_t want = guide_brute(cdf, m, b.lg[i], (uint32_t)i2);
                 cr_expect_eq(b.guide[goff + i2], want, "q %g, n %u: guide[%zu] = %u, "
-                             "want %u", q, m, i2, b.guide[goff + i2], want);
+                             "want %u", q, n, i2, b.guide[goff + i2], want);
             }
         }
-        for (unsigned m = 0; m < 8; m++) {
-            cr_expect(have[m], "q %g: no table for %u", q, m);
-            cr_expect(have[8 * m], "q %g: no table for %u", q, 8 * m);
-        }
-        cr_expect(have[64], "q %g: no table for 64", q);
+        /* the cut is there to be tested: at q = 0.17 every table past n = 16 */
+        if (q == 0.17)
+            cr_expect_geq(cut, 7, "q %g: %u tables cut", q, cut);
     }
+}
+
+/*
+ * The walk past a cut table, for u from its last cdf to 2^63 - 1: the
+ * first x with P(X <= x) > u, against GSL's cdf (within 1e-12 of a tie,
+ * either neighbour), and the whole table's answer: with the cut moved
+ * past n (a whole table built by the same sums), the same x for every u.
+ * Catches a walk that starts an outcome early or late, uses another
+ * recurrence or rounding than the build (a u near a step would then draw
+ * another outcome than a whole table), or stops before n.
+ */
+Test(sample, binomial_tables_tail)
+{
+    static const double qs[] = {0.01, 0.17, 0.37, 0.5, 0.83};
+    dp_binomial_tables b;
+    dp_pcg64 g;
+    dp_rng_stream(&g, SEED, 870);
+    int walked = 0;
+    for (size_t qi = 0; qi < NELEM(qs); qi++) {
+        dp_binomial_tables_build(&b, qs[qi]);
+        for (int i = 0; i < DP_BINOMIAL_N_TABLES; i++) {
+            if (b.walk[i] == DP_BINOMIAL_WHOLE)
+                continue;
+            walked++;
+            unsigned n = binom_table_n(i), w = b.walk[i];
+            uint64_t base = b.cdf[b.off[i] + w - 1];
+            /* the whole table's sums, as the build makes them */
+            uint64_t F[66];
+            double pmf = b.pmf_last[i], acc = b.acc_last[i];
+            for (unsigned x = w; x < n; x++) {
+                pmf *= (double)(n - x + 1) * (1.0 / x) * b.odds;
+                acc += pmf;
+                F[x] = dp_fix_partial(acc);
+            }
+            for (int r = 0; r < 2000; r++) {
+                uint64_t u = r == 0 ? base : r == 1 ? DP_FIX_ONE - 1
+                             : base + (dp_pcg64_next(&g) >> 1) % (DP_FIX_ONE - base);
+                unsigned x = dp_binomial_tables_tail(&b, i, u);
+                cr_assert(x >= w && x <= n, "q %g, n %u: u %#" PRIx64 " walked to %u", qs[qi],
+                          n, u, x);
+                double uu = (double)u * 0x1p-63;
+                double below = gsl_cdf_binomial_P(x - 1, b.p, n);
+                double at = x < n ? gsl_cdf_binomial_P(x, b.p, n) : 1;
+                cr_assert(below <= uu + 1e-12 && at >= uu - 1e-12, "q %g, n %u, u %.17g: walked "
+                          "to %u, P(X <= x - 1) = %.17g, P(X <= x) = %.17g", qs[qi], n, uu, x,
+                          below, at);
+                unsigned y = w;
+                while (y < n && u >= F[y])
+                    y++;
+                cr_assert_eq(x, y, "q %g, n %u, u %#" PRIx64 ": walked to %u, whole table %u",
+                             qs[qi], n, u, x, y);
+            }
+        }
+    }
+    cr_expect_geq(walked, 20);
 }
 
 /*
