@@ -508,6 +508,9 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     /* the next strength and casualty levels to meet, in level_order */
     const size_t *next_s = m->level_order, *end_s = next_s + ns;
     const size_t *next_c = end_s, *end_c = next_c + nc;
+    /* the values those are at, or what no count reaches once all are met */
+    int64_t s_at = next_s < end_s ? w->level[*next_s] : INT64_MIN;
+    int64_t c_at = next_c < end_c ? w->level[*next_c] : INT64_MAX;
     for (size_t j = 0; j < m->n_levels; j++) o->day[j] = 0;
 
     /* cum_c: killed + wounded; cum_stay: casualties that do not return
@@ -518,7 +521,7 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
     int64_t A = N0, cum_c = 0, cum_stay = 0;
     double intensity = 1.0;
     size_t ph = 0, ev = 0;
-    int phase_end = s->n_phases ? w->phases[0].from : H + 1;
+    int phase_end = 1;   /* day 1 starts the first stretch */
     bool tab_c = false, tab_r = false, tab_nb = false;
     const bool tab_b = table_pays(b, H) && poisson_ready(&w->tab_b, b);
     size_t ob = 0;
@@ -543,7 +546,7 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
             A -= out;
             rotated += out;
         }
-        if (t >= phase_end || t == 1) {
+        if (t >= phase_end) {
             while (ph < s->n_phases && w->phases[ph].from <= t)
                 intensity = w->phases[ph++].intensity;
             phase_end = ph < s->n_phases ? w->phases[ph].from : H + 1;
@@ -610,8 +613,14 @@ void dp_trajectory(const dp_model *m, dp_work *w, gsl_rng *r, uint64_t seed,
         A -= C + B;
 
         /* 8. thresholds */
-        for (; next_s < end_s && A <= w->level[*next_s]; next_s++) o->day[*next_s] = t;
-        for (; next_c < end_c && cum_c >= w->level[*next_c]; next_c++) o->day[*next_c] = t;
+        if (__builtin_expect(A <= s_at, 0)) {
+            for (; next_s < end_s && A <= w->level[*next_s]; next_s++) o->day[*next_s] = t;
+            s_at = next_s < end_s ? w->level[*next_s] : INT64_MIN;
+        }
+        if (__builtin_expect(cum_c >= c_at, 0)) {
+            for (; next_c < end_c && cum_c >= w->level[*next_c]; next_c++) o->day[*next_c] = t;
+            c_at = next_c < end_c ? w->level[*next_c] : INT64_MAX;
+        }
         /* 9. the withdrawal rule: frozen from the end of day t, strength 0 */
         bool withdrawn = A <= rule;
         if (withdrawn) {
