@@ -25,14 +25,15 @@
 /* -log p(0) at most this: p(0) = 2^-900 and above is a normal double */
 #define P0_LOG_MIN 623.0
 
-/* A table ends where less than this is left: 2^-7 drew as fast as 2^-5
- * and 2^-8 and 2.7% faster than 2^-9 on kursk-2025.yaml (a third fewer
- * outcomes to build; a draw past it, 1 in 128, walks on) */
+/* A table ends where less than this is left: a third fewer outcomes to
+ * build than at 2^-9, for a walk on 1 draw in 128. On kursk-2025.yaml
+ * 2^-5, 2^-7 and 2^-8 drew alike and faster than 2^-9 (by 1-3% in
+ * alternating runs on a noisy machine) */
 #define TAIL_LEFT 0x1p-7
 /* Guide entries per outcome, at least (the guide's size is a power of 2).
  * With tables ending at 2^-9, half an entry drew as fast in the whole run
- * as one; ending at 2^-7, one is 1.5% faster on kursk than a half, 1.5%
- * faster than two (six alternating pinned runs each) */
+ * as one; ending at 2^-7, one drew about 1.5% faster on kursk than a half
+ * or two (six alternating pinned runs each, near the machine's noise) */
 #define GUIDE_FRACTION 1.0
 
 /* Where TAIL_LEFT (2^-7) is left: the Gamma factor's quantile by Wilson
