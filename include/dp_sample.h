@@ -180,11 +180,16 @@ unsigned dp_binomial_tables_tail(const dp_binomial_tables *b, int i, uint64_t u)
  * soldiers per 64-bit draw (14 bits were faster than 10, 12 or 16). */
 #define DP_CELL_BITS 14
 #define DP_CELLS_PER_DRAW (64 / DP_CELL_BITS)
-#define DP_CELL_SPLIT 0x80000000u
+#define DP_CELL_SPLIT 0x8000u
+/* Outcomes at or past this are kept in the cdf only: their cells are
+ * marked split from it, and refining walks the cdf to them (delays of
+ * more than 89 years) */
+#define DP_CELL_FAR (DP_CELL_SPLIT - 1)
 
 typedef struct dp_cells {
     uint32_t n;
-    uint32_t *cell;     /* 2^DP_CELL_BITS: outcome, | DP_CELL_SPLIT when split */
+    uint16_t *cell;     /* 2^DP_CELL_BITS: outcome, | DP_CELL_SPLIT when split
+                           (16 bits: the table is half the L2 space of 32) */
     uint64_t *cdf;      /* cdf[k] = P(X <= k) 2^64, k < n - 1 (the last is 2^64) */
 } dp_cells;
 

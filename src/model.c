@@ -345,7 +345,7 @@ static void schedule(const dp_model *m, dp_work *w, dp_pcg64 *g)
  * in registers: through m, the table's pointer was reloaded for every
  * soldier (the refine call may change what m points to), 2.5% more
  * instructions on kursk. */
-static inline uint32_t next_delay(const dp_model *m, const uint32_t *cell, uint64_t *bits,
+static inline uint32_t next_delay(const dp_model *m, const uint16_t *cell, uint64_t *bits,
                                   uint64_t *lo, uint64_t *hi, dp_u128 inc)
 {
     uint32_t c = (uint32_t)(*bits >> (64 - DP_CELL_BITS));
@@ -374,7 +374,7 @@ static void returns(const dp_model *m, dp_work *w, dp_pcg64 *g, int t, int64_t n
      * store to arrive[]. The generator's state in two words of registers
      * (dp_pcg64_next2), stored back once: through g it was stored and
      * reloaded with every draw. */
-    const uint32_t *cell = m->delay.cell;
+    const uint16_t *cell = m->delay.cell;
     int64_t *at1 = w->arrive + t + 1;            /* a delay of e + 1 days */
     int64_t *unused = w->arrive + m->H + 1;      /* + e <= 2H + 1 */
     uint64_t lo = (uint64_t)g->state, hi = (uint64_t)(g->state >> 64);

@@ -1029,9 +1029,13 @@ static unsigned check_cells_exact(const char *what, const dp_cells *t,
             continue;
         }
         split++;
-        cr_assert((e & ~DP_CELL_SPLIT) == o1 && o2 != o1, "%s: split cell %u "
-                  "starts at %u, its ends invert to %u and %u", what, c,
-                  e & ~DP_CELL_SPLIT, o1, o2);
+        uint32_t base = e & ~DP_CELL_SPLIT;
+        if (o1 >= DP_CELL_FAR)    /* far outcomes: marked from DP_CELL_FAR */
+            cr_assert(base == DP_CELL_FAR, "%s: cell %u of far outcome %u starts at %u", what,
+                      c, o1, base);
+        else
+            cr_assert(base == o1 && o2 != o1, "%s: split cell %u starts at %u, its ends "
+                      "invert to %u and %u", what, c, base, o1, o2);
         for (int r = 0; r < 64; r++) {
             uint64_t bits = dp_pcg64_next(&g);
             uint64_t u = first | (bits >> DP_CELL_BITS);
@@ -1109,7 +1113,7 @@ static uint64_t *check_cells(const char *what, const double *w, size_t n,
 }
 
 /* Catches: bad weights accepted (negative, NaN, inf, all zero, n = 0, no
- * weights, n too large for a cell entry) or a failed init that leaves a
+ * weights, n too large for the cdf's index) or a failed init that leaves a
  * table behind. */
 Test(sample, cells_rejects)
 {
@@ -1125,7 +1129,7 @@ Test(sample, cells_rejects)
     cr_expect_eq(dp_cells_init(&t, one, 0), -1);
     cr_expect_eq(dp_cells_init(&t, NULL, 1), -1);
     /* rejected before w is read */
-    cr_expect_eq(dp_cells_init(&t, one, (size_t)DP_CELL_SPLIT), -1);
+    cr_expect_eq(dp_cells_init(&t, one, (size_t)UINT32_MAX), -1);
     cr_expect(t.n == 0 && t.cell == NULL && t.cdf == NULL);
     dp_cells_free(&t);
 }
@@ -1216,6 +1220,27 @@ Test(sample, cells_zeros)
  * (two-sided, at P_FAIL): a tiny outcome never drawn (refinement ignoring the low
  * bits) or drawn with a whole cell's share fails.
  */
+/* Outcomes at and past DP_CELL_FAR (32,767: delays of about 90 years),
+ * which 16-bit cells cannot name: their cells are marked and refined from
+ * DP_CELL_FAR by the cdf. Catches an outcome past it drawn as DP_CELL_FAR
+ * (or wrapped into 16 bits), or off by one either side of it: the
+ * perturbed law moves 1% between 32,767 and 32,768. */
+Test(sample, cells_far)
+{
+    enum { N = 33000 };
+    static double w[N], wrong[N];
+    w[0] = 0.3;
+    w[DP_CELL_FAR - 1] = 0.1;
+    w[DP_CELL_FAR] = 0.1;
+    w[DP_CELL_FAR + 1] = 0.1;
+    w[N - 1] = 0.4;
+    for (size_t k = 0; k < N; k++) wrong[k] = w[k];
+    wrong[DP_CELL_FAR] -= 0.01;
+    wrong[DP_CELL_FAR + 1] += 0.01;
+    const double *wrongs[] = {wrong};
+    free(check_cells("far", w, N, 1000000, 945, wrongs, 1));
+}
+
 Test(sample, cells_tiny)
 {
     static const double w[] = {0.25, 1e-6, 0.5, 2e-6, 0.25 - 4e-6, 1e-6};
